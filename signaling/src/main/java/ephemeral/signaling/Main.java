@@ -1,0 +1,91 @@
+package ephemeral.signaling;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar signaling.jar [options]}: starts the server on the embedded defaults unless told otherwise. */
+@Command(name = "signaling", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Signaling server for ephemeral peer-to-peer pages. Stores no page content.")
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--port", defaultValue = "${env:PORT:-8080}",
+            description = "TCP port (env PORT; default ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default ${DEFAULT-VALUE}: all).")
+    String host;
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+            description = "WebSocket Origin allowed besides the server's own, e.g. https://pages.example; repeatable; * = any.")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--ice-server", paramLabel = "URL[,USER,CREDENTIAL]",
+            description = "STUN/TURN server handed to clients; repeatable. Default: none (host candidates only).")
+    List<String> iceServers = new ArrayList<>();
+
+    @Option(names = "--max-frame-bytes", defaultValue = "262144", description = "Largest frame accepted (default ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--max-hashes-per-connection", defaultValue = "100000", description = "Pages one connection may hold (default ${DEFAULT-VALUE}).")
+    int maxHashesPerConnection;
+
+    @Option(names = "--max-wants-per-connection", defaultValue = "1024", description = "Pages one connection may want at once (default ${DEFAULT-VALUE}).")
+    int maxWantsPerConnection;
+
+    @Option(names = "--messages-per-second", defaultValue = "200", description = "Sustained message rate per connection (default ${DEFAULT-VALUE}).")
+    int messagesPerSecond;
+
+    @Option(names = "--message-burst", defaultValue = "400", description = "Messages one connection may send at once (default ${DEFAULT-VALUE}).")
+    int messageBurst;
+
+    @Option(names = "--pairing-seconds", defaultValue = "120", description = "How long two paired peers may signal (default ${DEFAULT-VALUE}).")
+    int pairingSeconds;
+
+    @Option(names = "--peers-interval-ms", defaultValue = "250", description = "Least time between two count broadcasts for one page (default ${DEFAULT-VALUE}).")
+    int peersIntervalMillis;
+
+    SignalingConfig config() {
+        Limits d = Limits.DEFAULTS;
+        Limits limits = new Limits(maxFrameBytes, d.maxHashesPerMessage(), maxHashesPerConnection, maxWantsPerConnection,
+                d.maxExclude(), Math.min(d.maxSignalBytes(), maxFrameBytes), messagesPerSecond, messageBurst, pairingSeconds);
+        return SignalingConfig.defaults()
+                .withHost(host)
+                .withPort(port)
+                .withAllowedOrigins(allowedOrigins)
+                .withIceServers(iceServers.stream().map(IceServer::parse).toList())
+                .withLimits(limits)
+                .withPeersIntervalMillis(peersIntervalMillis);
+    }
+
+    @Override
+    public Integer call() {
+        SignalingConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("signaling: " + e.getMessage());
+            return 2;
+        }
+        SignalingServer server = SignalingServer.create(config).start();
+        String shown = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "localhost" : config.host();
+        LOG.info("listening on {}:{} — open http://{}:{}/", config.host(), server.port(), shown, server.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        int code = cli.execute(args);
+        if (code != 0 || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+            System.exit(code);
+        }
+        // Otherwise Jetty's threads keep the JVM serving until it is stopped.
+    }
+}

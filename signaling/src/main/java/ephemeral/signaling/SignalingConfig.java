@@ -1,0 +1,95 @@
+package ephemeral.signaling;
+
+import java.util.List;
+
+/**
+ * Everything the server can be told, as one immutable value. {@link #defaults()} is the embedded
+ * configuration the README's start command runs with; the {@code with…} methods derive variants.
+ *
+ * @param host                interface to bind ("0.0.0.0" = all)
+ * @param port                TCP port; 0 picks a free one
+ * @param allowedOrigins      WebSocket Origins accepted besides the server's own; "*" accepts any
+ * @param iceServers          handed to clients in {@code welcome}; empty = host candidates only
+ * @param limits              per-connection limits, also sent to clients
+ * @param peersIntervalMillis least time between two {@code peers} broadcasts for one page
+ * @param pingSeconds         how often the server pings each connection
+ * @param idleSeconds         a connection silent this long (no pong, no frame) is closed
+ * @param maxOutboxMessages   messages queued for one connection before it counts as a slow consumer
+ */
+public record SignalingConfig(
+        String host,
+        int port,
+        List<String> allowedOrigins,
+        List<IceServer> iceServers,
+        Limits limits,
+        int peersIntervalMillis,
+        int pingSeconds,
+        int idleSeconds,
+        int maxOutboxMessages) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public SignalingConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        allowedOrigins = List.copyOf(allowedOrigins);
+        iceServers = List.copyOf(iceServers);
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        Limits.positive("peersIntervalMillis", peersIntervalMillis);
+        Limits.positive("pingSeconds", pingSeconds);
+        Limits.positive("maxOutboxMessages", maxOutboxMessages);
+        if (idleSeconds <= pingSeconds) {
+            throw new IllegalArgumentException("idleSeconds must exceed pingSeconds");
+        }
+    }
+
+    public static SignalingConfig defaults() {
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096);
+    }
+
+    public SignalingConfig withHost(String newHost) {
+        return new SignalingConfig(newHost, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withPort(int newPort) {
+        return new SignalingConfig(host, newPort, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withAllowedOrigins(List<String> origins) {
+        return new SignalingConfig(host, port, origins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withIceServers(List<IceServer> servers) {
+        return new SignalingConfig(host, port, allowedOrigins, servers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withLimits(Limits newLimits) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, newLimits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withPeersIntervalMillis(int millis) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, millis,
+                pingSeconds, idleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                newPingSeconds, newIdleSeconds, maxOutboxMessages);
+    }
+
+    public SignalingConfig withMaxOutboxMessages(int max) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, max);
+    }
+}

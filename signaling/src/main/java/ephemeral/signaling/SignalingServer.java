@@ -1,0 +1,102 @@
+package ephemeral.signaling;
+
+import ephemeral.signaling.http.WebApp;
+import ephemeral.signaling.message.MessageCodec;
+import ephemeral.signaling.roster.Hub;
+import ephemeral.signaling.ws.OriginPolicy;
+import ephemeral.signaling.ws.SignalingSocket;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
+
+/**
+ * The signaling server: built unstarted by {@link #create}, so tests (and {@link Main}) decide when and on
+ * which port it runs. It keeps rosters in memory and stores no page content.
+ */
+public final class SignalingServer {
+    private final SignalingConfig config;
+    private final Javalin app;
+    private final Hub hub;
+    private final SignalingSocket socket;
+    private final ScheduledExecutorService scheduler;
+    private volatile FrameTap tap;
+
+    private SignalingServer(SignalingConfig config) {
+        this.config = config;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signaling-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = new Hub(config.limits(), config.peersIntervalMillis(), scheduler);
+        this.socket = new SignalingSocket(config, hub, () -> tap);
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        WebApp web = WebApp.fromClasspath();
+        long maxFrame = 4L * config.limits().maxFrameBytes();
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.jetty.modifyServletContextHandler(handler -> JettyWebSocketServletContainerInitializer.configure(handler,
+                    (servletContext, container) -> {
+                        // the heartbeat closes silent peers; Jetty's own idle timeout is only a backstop
+                        container.setIdleTimeout(Duration.ofSeconds(2L * config.idleSeconds()));
+                        container.setMaxTextMessageSize(maxFrame);
+                        container.setMaxBinaryMessageSize(maxFrame);
+                        container.addMapping("/ws", socket.creator(origins));
+                    }));
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/static";
+                files.directory = "/web/static";
+                files.location = Location.CLASSPATH;
+                files.headers.put("Cache-Control", "no-cache");
+            });
+            cfg.routes.before(WebApp::secureHeaders);
+            cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
+            cfg.routes.get("/api/stats", ctx -> ctx.contentType("application/json")
+                    .result(MessageCodec.mapper().writeValueAsString(stats())));
+            cfg.routes.get("/", web::home);
+            cfg.routes.get("/{hash}", web::page);
+        });
+    }
+
+    /** Builds the server without starting it. */
+    public static SignalingServer create(SignalingConfig config) {
+        return new SignalingServer(config);
+    }
+
+    public SignalingServer start() {
+        app.start();
+        scheduler.scheduleAtFixedRate(socket::heartbeat, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The bound port (useful when configured with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+        scheduler.shutdownNow();
+    }
+
+    public SignalingConfig config() {
+        return config;
+    }
+
+    /** Installs (or with null removes) a tap on every frame. */
+    public void setFrameTap(FrameTap frameTap) {
+        this.tap = frameTap;
+    }
+
+    public Stats stats() {
+        Hub.RosterStats r = hub.stats();
+        return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
+                r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent());
+    }
+}

@@ -1,0 +1,275 @@
+package ephemeral.signaling.roster;
+
+import ephemeral.signaling.Limits;
+import ephemeral.signaling.message.ClientMessage;
+import ephemeral.signaling.message.ErrorCode;
+import ephemeral.signaling.message.Ids;
+import ephemeral.signaling.message.MessageCodec;
+import ephemeral.signaling.message.ProtocolException;
+import ephemeral.signaling.message.ServerMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The have/want rosters of every page, the 1/N routing of wants, the pairings that authorise signals,
+ * and the coalesced peer counts. One lock guards all of it: every operation is a few map updates, so a
+ * single lock is faster than fine-grained ones and makes multi-page updates (a disconnect) atomic.
+ * Frames are handed to non-blocking outboxes, so holding the lock never waits on a socket.
+ */
+public final class Hub {
+    private final Object lock = new Object();
+    private final Map<String, Peer> peers = new HashMap<>();
+    private final Map<String, Page> pages = new HashMap<>();
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+    private final Limits limits;
+    private final long countsIntervalNanos;
+    private final ScheduledExecutorService scheduler;
+    private int holderEntries;
+    private int wanterEntries;
+    private final AtomicLong requestsRouted = new AtomicLong();
+    private final AtomicLong signalsRelayed = new AtomicLong();
+    private final AtomicLong peersMessagesSent = new AtomicLong();
+
+    public Hub(Limits limits, int peersIntervalMillis, ScheduledExecutorService scheduler) {
+        this.limits = limits;
+        this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
+        this.scheduler = scheduler;
+    }
+
+    public Peer connect(Outbox outbox) {
+        synchronized (lock) {
+            Peer peer;
+            do {
+                peer = new Peer(Ids.newPeerId(), outbox);
+            } while (peers.putIfAbsent(peer.id(), peer) != null);
+            return peer;
+        }
+    }
+
+    /** Removes the peer from every roster at once. Idempotent. */
+    public void disconnect(Peer peer) {
+        synchronized (lock) {
+            if (peers.remove(peer.id()) == null) {
+                return;
+            }
+            for (String hash : peer.held) {
+                Page page = pages.get(hash);
+                page.removeHolder(peer);
+                holderEntries--;
+                changed(page);
+            }
+            for (String hash : peer.wanted) {
+                Page page = pages.get(hash);
+                page.wanters.remove(peer);
+                page.pending.remove(peer);
+                wanterEntries--;
+                changed(page);
+            }
+            peer.held.clear();
+            peer.wanted.clear();
+            peer.pairings.clear();
+        }
+    }
+
+    /** Applies one client message, or throws {@link ProtocolException} having changed nothing. */
+    public void handle(Peer peer, ClientMessage message) {
+        synchronized (lock) {
+            if (message instanceof ClientMessage.Have m) {
+                have(peer, m.hashes());
+            } else if (message instanceof ClientMessage.Drop m) {
+                drop(peer, m.hashes());
+            } else if (message instanceof ClientMessage.Want m) {
+                want(peer, m.hash(), Set.copyOf(m.exclude()));
+            } else if (message instanceof ClientMessage.Unwant m) {
+                unwant(peer, m.hash());
+            } else if (message instanceof ClientMessage.Signal m) {
+                signal(peer, m);
+            } else {
+                throw new IllegalStateException("unhandled message " + message);
+            }
+        }
+    }
+
+    private void have(Peer peer, List<String> hashes) {
+        int fresh = 0;
+        for (String hash : hashes) {
+            if (!peer.held.contains(hash)) {
+                fresh++;
+            }
+        }
+        if (peer.held.size() + fresh > limits.maxHashesPerConnection()) {
+            throw new ProtocolException(ErrorCode.TOO_MANY_HASHES,
+                    "a connection holds at most " + limits.maxHashesPerConnection() + " pages");
+        }
+        long now = System.nanoTime();
+        for (String hash : hashes) {
+            if (!peer.held.add(hash)) {
+                continue;
+            }
+            Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
+            boolean wasMember = peer.wanted.remove(hash);
+            if (wasMember) {
+                page.wanters.remove(peer);
+                page.pending.remove(peer);
+                wanterEntries--;
+            }
+            page.addHolder(peer);
+            holderEntries++;
+            routePendingTo(page, peer, now);
+            // A bulk announce (a seed's) learns the counts from the coalesced broadcast instead.
+            if (!wasMember && hashes.size() == 1) {
+                sendCounts(peer, page);
+            }
+            changed(page);
+        }
+    }
+
+    /** A pending want had no eligible holder, so the newcomer is the only one: routing to it is uniform. */
+    private void routePendingTo(Page page, Peer holder, long now) {
+        var it = page.pending.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            if (Page.eligible(holder, entry.getKey(), entry.getValue())) {
+                it.remove();
+                route(page, entry.getKey(), holder, now);
+            }
+        }
+    }
+
+    private void drop(Peer peer, List<String> hashes) {
+        for (String hash : hashes) {
+            if (!peer.held.remove(hash)) {
+                continue;
+            }
+            Page page = pages.get(hash);
+            page.removeHolder(peer);
+            holderEntries--;
+            changed(page);
+        }
+    }
+
+    private void want(Peer peer, String hash, Set<String> exclude) {
+        boolean fresh = !peer.wanted.contains(hash);
+        if (fresh && peer.wanted.size() >= limits.maxWantsPerConnection()) {
+            throw new ProtocolException(ErrorCode.TOO_MANY_WANTS,
+                    "a connection wants at most " + limits.maxWantsPerConnection() + " pages at once", hash);
+        }
+        long now = System.nanoTime();
+        Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
+        if (fresh) {
+            peer.wanted.add(hash);
+            page.wanters.add(peer);
+            wanterEntries++;
+        }
+        Peer holder = page.pickHolder(peer, exclude, random);
+        if (holder == null) {
+            page.pending.put(peer, exclude);
+        } else {
+            page.pending.remove(peer);
+            route(page, peer, holder, now);
+        }
+        if (fresh) {
+            if (!peer.held.contains(hash)) {
+                sendCounts(peer, page);
+            }
+            changed(page);
+        }
+    }
+
+    private void route(Page page, Peer wanter, Peer holder, long now) {
+        wanter.pair(holder.id(), page.hash, now + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
+        holder.send(MessageCodec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
+        requestsRouted.incrementAndGet();
+    }
+
+    private void unwant(Peer peer, String hash) {
+        if (!peer.wanted.remove(hash)) {
+            return;
+        }
+        Page page = pages.get(hash);
+        page.wanters.remove(peer);
+        page.pending.remove(peer);
+        wanterEntries--;
+        changed(page);
+    }
+
+    private void signal(Peer from, ClientMessage.Signal m) {
+        long now = System.nanoTime();
+        Peer to = peers.get(m.to());
+        boolean paired = to != null
+                && (from.pairedWith(to.id(), m.hash(), now) || to.pairedWith(from.id(), m.hash(), now));
+        if (!paired) {
+            throw new ProtocolException(ErrorCode.NOT_PAIRED,
+                    "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
+        }
+        String data = MessageCodec.encodeData(m.data());
+        if (data.getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE,
+                    "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
+        }
+        to.send(MessageCodec.encode(new ServerMessage.Relayed(from.id(), m.hash(), data)));
+        signalsRelayed.incrementAndGet();
+    }
+
+    private void sendCounts(Peer peer, Page page) {
+        peer.send(MessageCodec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size())));
+        peersMessagesSent.incrementAndGet();
+    }
+
+    /**
+     * Counts changed: broadcast them, but at most once per interval per page, and the interval grows with
+     * the page (members/4 ms) so a page costs at most ~4,000 count messages a second however big it gets.
+     */
+    private void changed(Page page) {
+        if (page.isEmpty()) {
+            pages.remove(page.hash);
+            return;
+        }
+        if (page.countsScheduled) {
+            return;
+        }
+        page.countsScheduled = true;
+        long interval = Math.max(countsIntervalNanos, TimeUnit.MILLISECONDS.toNanos(page.members() / 4));
+        long delay = Math.max(0, page.lastCountsAt + interval - System.nanoTime());
+        scheduler.schedule(() -> broadcastCounts(page), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void broadcastCounts(Page page) {
+        List<Peer> recipients;
+        String frame;
+        synchronized (lock) {
+            page.countsScheduled = false;
+            page.lastCountsAt = System.nanoTime();
+            if (pages.get(page.hash) != page) {
+                return; // emptied (and maybe re-created) since: nobody of this instance is left to tell
+            }
+            recipients = page.members(new ArrayList<>(page.members()));
+            frame = MessageCodec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size()));
+        }
+        // Outside the lock: a big page's fan-out must not stall routing for everyone else.
+        for (Peer peer : recipients) {
+            peer.send(frame);
+        }
+        peersMessagesSent.addAndGet(recipients.size());
+    }
+
+    public RosterStats stats() {
+        synchronized (lock) {
+            return new RosterStats(peers.size(), pages.size(), holderEntries, wanterEntries,
+                    requestsRouted.get(), signalsRelayed.get(), peersMessagesSent.get());
+        }
+    }
+
+    public record RosterStats(int connections, int pages, int holders, int wanters,
+                              long requestsRouted, long signalsRelayed, long peersMessagesSent) {
+    }
+}

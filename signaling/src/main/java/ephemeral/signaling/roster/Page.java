@@ -1,0 +1,95 @@
+package ephemeral.signaling.roster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** The rosters of one hash. Guarded by the {@link Hub}'s lock. */
+final class Page {
+    final String hash;
+    /** An array so a uniform pick is one random index; {@link #holderIndex} makes removal O(1). */
+    private final ArrayList<Peer> holders = new ArrayList<>();
+    private final Map<Peer, Integer> holderIndex = new HashMap<>();
+    final Set<Peer> wanters = new HashSet<>();
+    /** Wanters with no eligible holder yet, in arrival order, with the exclusions of their last want. */
+    final LinkedHashMap<Peer, Set<String>> pending = new LinkedHashMap<>();
+
+    boolean countsScheduled;
+    long lastCountsAt;
+
+    Page(String hash, long now) {
+        this.hash = hash;
+        // so that the first change of a new page is broadcast at once
+        this.lastCountsAt = now - Long.MAX_VALUE / 4;
+    }
+
+    int holderCount() {
+        return holders.size();
+    }
+
+    int members() {
+        return holders.size() + wanters.size();
+    }
+
+    boolean isEmpty() {
+        return holders.isEmpty() && wanters.isEmpty();
+    }
+
+    void addHolder(Peer peer) {
+        holderIndex.put(peer, holders.size());
+        holders.add(peer);
+    }
+
+    void removeHolder(Peer peer) {
+        Integer index = holderIndex.remove(peer);
+        if (index == null) {
+            return;
+        }
+        Peer last = holders.remove(holders.size() - 1);
+        if (last != peer) {
+            holders.set(index, last);
+            holderIndex.put(last, index);
+        }
+    }
+
+    /**
+     * One holder chosen uniformly at random among those other than {@code wanter} and not in
+     * {@code exclude}, or null. A few blind draws settle the common case (few exclusions) in O(1); an
+     * accepted draw is uniform over the eligible holders, and so is the fallback scan.
+     */
+    Peer pickHolder(Peer wanter, Set<String> exclude, SplittableRandom random) {
+        int n = holders.size();
+        if (n == 0) {
+            return null;
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Peer candidate = holders.get(random.nextInt(n));
+            if (eligible(candidate, wanter, exclude)) {
+                return candidate;
+            }
+        }
+        Peer chosen = null;
+        int seen = 0;
+        for (Peer candidate : holders) {
+            if (eligible(candidate, wanter, exclude) && random.nextInt(++seen) == 0) {
+                chosen = candidate;
+            }
+        }
+        return chosen;
+    }
+
+    static boolean eligible(Peer holder, Peer wanter, Set<String> exclude) {
+        return holder != wanter && !exclude.contains(holder.id());
+    }
+
+    List<Peer> members(List<Peer> into) {
+        into.addAll(holders);
+        into.addAll(wanters);
+        return into;
+    }
+}

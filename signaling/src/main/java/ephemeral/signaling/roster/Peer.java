@@ -1,0 +1,54 @@
+package ephemeral.signaling.roster;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** One connection's roster state. Guarded by the {@link Hub}'s lock. */
+public final class Peer {
+    /**
+     * Pairings are kept on the wanter's side only, newest last. A wanter with more live pairings than this
+     * is retrying far faster than any transfer can start, so the oldest can safely be forgotten; the bound
+     * keeps a flood of wants from growing memory.
+     */
+    static final int MAX_PAIRINGS = 256;
+
+    private final String id;
+    private final Outbox outbox;
+    final Set<String> held = new HashSet<>();
+    final Set<String> wanted = new HashSet<>();
+    /** holderId + hash → expiry (System.nanoTime) of the pairing made by routing this peer's want. */
+    final LinkedHashMap<String, Long> pairings = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_PAIRINGS;
+        }
+    };
+
+    Peer(String id, Outbox outbox) {
+        this.id = id;
+        this.outbox = outbox;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    void send(String frame) {
+        outbox.send(frame);
+    }
+
+    void pair(String holderId, String hash, long expiresAt) {
+        String key = holderId + hash;
+        pairings.remove(key); // re-insert so a refreshed pairing counts as newest
+        pairings.put(key, expiresAt);
+    }
+
+    boolean pairedWith(String holderId, String hash, long now) {
+        Long expiresAt = pairings.get(holderId + hash);
+        return expiresAt != null && expiresAt - now > 0;
+    }
+}

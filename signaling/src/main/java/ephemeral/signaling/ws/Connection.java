@@ -1,0 +1,62 @@
+package ephemeral.signaling.ws;
+
+import ephemeral.signaling.FrameTap;
+import ephemeral.signaling.roster.Outbox;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's outbox. Jetty queues asynchronous sends per session and writes them in order; this
+ * class bounds that queue, so a peer that stops reading is closed instead of growing the server's memory,
+ * and never makes a sender wait.
+ */
+final class Connection implements Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final Session session;
+    private final int maxQueued;
+    private final Supplier<FrameTap> tap;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile String peerId = "";
+    private final Callback sent = Callback.from(queued::decrementAndGet, failure -> queued.decrementAndGet());
+
+    Connection(Session session, int maxQueued, Supplier<FrameTap> tap) {
+        this.session = session;
+        this.maxQueued = maxQueued;
+        this.tap = tap;
+    }
+
+    void peerId(String id) {
+        this.peerId = id;
+    }
+
+    @Override
+    public void send(String frame) {
+        if (closing.get()) {
+            return;
+        }
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            LOG.warn("closing {}: {} frames queued and unread", peerId, maxQueued);
+            close(1008, "slow consumer");
+            return;
+        }
+        FrameTap t = tap.get();
+        if (t != null) {
+            t.frame(peerId, false, frame);
+        }
+        session.sendText(frame, sent);
+    }
+
+    void close(int status, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            session.close(status, reason, Callback.NOOP);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package ephemeral.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Dead and slow connections are found and removed, and never hold up anyone else. */
+class ConnectionLifeTest extends ServerTest {
+
+    @Override
+    SignalingConfig config() {
+        Limits d = Limits.DEFAULTS;
+        Limits fast = new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
+                d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
+        return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(64).withLimits(fast);
+    }
+
+    @Test
+    void aSilentConnectionIsClosedAndLeavesItsRosters() throws Exception {
+        String page = hash("silent");
+        TestClient watcher = client();
+        watcher.have(page);
+        try (StalledClient silent = new StalledClient(server.port())) {
+            silent.sendText("{\"type\":\"have\",\"hash\":\"" + page + "\"}");
+            watcher.awaitPeers(page, 2, 0);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (server.stats().connections() > 1) {
+                assertTrue(System.nanoTime() < deadline, "silent connection still open");
+                Thread.sleep(50); // polling a condition whose timescale is the idle timeout itself
+            }
+            watcher.awaitPeers(page, 1, 0);
+            assertEquals(1, server.stats().holders());
+        }
+    }
+
+    @Test
+    void aPeerThatStopsReadingIsClosedWithoutDelayingOthers() throws Exception {
+        String page = hash("slow reader");
+        try (StalledClient slow = new StalledClient(server.port())) {
+            slow.sendText("{\"type\":\"have\",\"hash\":\"" + page + "\"}");
+            TestClient wanter = client();
+            wanter.want(page);
+            wanter.awaitPeers(page, 1, 1);
+            String other = hash("another page");
+            TestClient holder = client();
+            holder.have(other);
+            TestClient visitor = client();
+            // Requests pile up for the slow reader: socket buffers fill, then its outbox, then it is closed.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int sent = 0;
+            while (server.stats().connections() == 4) {
+                assertTrue(System.nanoTime() < deadline, "slow reader never closed after " + sent + " requests");
+                for (int i = 0; i < 500; i++) {
+                    wanter.want(page);
+                }
+                sent += 500;
+                // meanwhile, everyone else is served at once
+                visitor.want(other);
+                holder.await("content_request");
+            }
+            wanter.awaitPeers(page, 0, 1); // the slow reader left the page's roster
+            assertEquals(1, server.stats().holders());
+        }
+    }
+}

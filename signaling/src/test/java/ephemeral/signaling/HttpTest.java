@@ -1,0 +1,50 @@
+package ephemeral.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class HttpTest extends ServerTest {
+
+    HttpResponse<String> get(String path) throws Exception {
+        return TestClient.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesTheAppAtHomeAndAtEveryPageAddress() throws Exception {
+        var home = get("/");
+        assertEquals(200, home.statusCode());
+        assertTrue(home.body().contains("<html") || home.body().contains("<!doctype"), home.body());
+        assertTrue(home.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertEquals("no-referrer", home.headers().firstValue("Referrer-Policy").orElse(""));
+        var page = get("/" + hash("page"));
+        assertEquals(200, page.statusCode());
+        assertEquals(home.body(), page.body());
+        assertEquals(404, get("/" + hash("page").toUpperCase()).statusCode());
+        assertEquals(404, get("/nothing-here").statusCode());
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    @Test
+    void statsCountConnectionsPagesAndTraffic() throws Exception {
+        TestClient a = client();
+        String page = hash("stats");
+        a.have(page);
+        TestClient b = client();
+        b.want(page);
+        a.await("content_request");
+        JsonNode stats = TestClient.JSON.readTree(get("/api/stats").body());
+        assertEquals(2, stats.get("connections").asInt());
+        assertEquals(1, stats.get("pages").asInt());
+        assertEquals(1, stats.get("holders").asInt());
+        assertEquals(1, stats.get("wanters").asInt());
+        assertEquals(1, stats.get("requestsRouted").asInt());
+        assertEquals(0, stats.get("signalsRelayed").asInt());
+    }
+}

@@ -1,0 +1,37 @@
+package ephemeral.signaling;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** A real server on a free loopback port per test, and clients that are closed after it. */
+abstract class ServerTest {
+    SignalingServer server;
+    private final List<TestClient> clients = new ArrayList<>();
+
+    SignalingConfig config() {
+        return SignalingConfig.defaults().withHost("127.0.0.1").withPort(0);
+    }
+
+    @BeforeEach
+    void startServer() {
+        server = SignalingServer.create(config()).start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        clients.forEach(TestClient::close);
+        server.stop();
+    }
+
+    TestClient client() {
+        TestClient c = TestClient.connect(server);
+        clients.add(c);
+        return c;
+    }
+
+    static String hash(String content) {
+        return Hashes.of(content);
+    }
+}

@@ -1,0 +1,60 @@
+package ephemeral.signaling;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A WebSocket client on a bare socket that does the handshake, can send text frames, and then simply stops
+ * reading: no pongs, no close replies. What a frozen tab or a dead NAT mapping looks like to the server.
+ */
+final class StalledClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+
+    StalledClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setReceiveBufferSize(4096);
+        out = socket.getOutputStream();
+        String key = Base64.getEncoder().encodeToString("stalled-client-k".getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + head);
+        }
+    }
+
+    /** One masked text frame (clients must mask; the mask is zero, which is allowed). */
+    void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        out.write(0x81);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xff);
+        }
+        out.write(new byte[4]);
+        out.write(payload);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,185 @@
+// One peer: the signaling connection, the peer connections, the pages held and the pages wanted.
+// It knows nothing about the DOM; the UI listens to its 'change' events. A test can build one with a
+// different store (e.g. one that lies) from the same modules.
+
+import { SignalingClient } from './signaling.js';
+import { PeerManager } from './peers.js';
+import { PageFetch } from './fetcher.js';
+import { PageStore } from './store.js';
+import { serveChannel } from './sender.js';
+import { isHash } from './sha256.js';
+
+export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024 * 1024;
+/** Transfers one tab serves at once; more get `busy` and ask another holder. */
+export const MAX_UPLOADS = 16;
+
+/** A peer of the network. Dispatches 'change' whenever something worth showing changed. */
+export class Node extends EventTarget {
+  /**
+   * @param {object} [opts]
+   * @param {{get(hash: string): any, has(hash: string): boolean, hashes(): string[], put(page: any): void}} [opts.store]
+   * @param {string} [opts.url] signaling URL (default: this origin's /ws)
+   * @param {number} [opts.maxPageBytes] largest page this peer accepts
+   */
+  constructor({ store = new PageStore(), url = SignalingClient.defaultUrl(), maxPageBytes = DEFAULT_MAX_PAGE_BYTES } = {}) {
+    super();
+    this.store = store;
+    this.maxPageBytes = maxPageBytes;
+    this.signaling = new SignalingClient(url);
+    this.iceServers = [];
+    this.limits = {};
+    /** @type {Map<string, {holders: number, wanters: number}>} */
+    this.counts = new Map();
+    /** @type {Map<string, PageFetch>} */
+    this.fetches = new Map();
+    this.uploads = new Map(); // hash -> transfers running now
+    this.connection = 'connecting';
+    const send = (msg) => this.signaling.send(msg);
+    this.peers = new PeerManager({
+      send,
+      iceServers: () => this.iceServers,
+      onChannel: (channel, peerId, pairedHash) => this.onIncomingChannel(channel, peerId, pairedHash),
+    });
+    this.signaling.onState = (state) => {
+      this.connection = state;
+      this.changed();
+    };
+    this.signaling.onWelcome = (welcome) => this.onWelcome(welcome);
+    this.signaling.onMessage = (msg) => this.onMessage(msg);
+  }
+
+  /** Connects to the signaling server. */
+  start() {
+    this.signaling.start();
+  }
+
+  /** Disconnects and closes every peer connection. */
+  stop() {
+    this.signaling.stop();
+    this.peers.closeAll();
+  }
+
+  /**
+   * Holds a verified page and announces it.
+   * @param {import('./store.js').Page} page
+   */
+  share(page) {
+    this.store.put(page);
+    const fetch = this.fetches.get(page.hash);
+    if (fetch && fetch.state !== 'done') fetch.cancel();
+    this.signaling.send({ type: 'have', hash: page.hash });
+    this.changed();
+  }
+
+  /**
+   * Starts fetching a page (or returns the fetch already running).
+   * @param {string} hash
+   * @returns {PageFetch}
+   */
+  want(hash) {
+    let fetch = this.fetches.get(hash);
+    if (fetch && fetch.state !== 'cancelled') return fetch;
+    fetch = new PageFetch(hash, {
+      send: (msg) => this.signaling.send(msg),
+      holders: () => (this.counts.get(hash) || { holders: 0 }).holders,
+      maxSize: this.maxPageBytes,
+      onUpdate: () => this.changed(),
+      onDone: (dl) => {
+        this.store.put({ hash, blob: dl.blob(), name: dl.name, mime: dl.mime });
+        dl.parts = []; // the Blob has its own copy: don't hold the page twice
+        this.signaling.send({ type: 'unwant', hash });
+        this.signaling.send({ type: 'have', hash });
+        this.changed();
+      },
+    });
+    this.fetches.set(hash, fetch);
+    fetch.start();
+    return fetch;
+  }
+
+  /**
+   * @param {string} hash
+   * @returns {{holders: number, wanters: number}|undefined} the latest counts from the server
+   */
+  countsOf(hash) {
+    return this.counts.get(hash);
+  }
+
+  /** @returns {number} transfers this peer is serving now */
+  uploadCount() {
+    let n = 0;
+    for (const v of this.uploads.values()) n += v;
+    return n;
+  }
+
+  /** @returns {boolean} whether closing now would make some held page disappear */
+  isLastHolderOfSomething() {
+    return this.store.hashes().some((h) => {
+      const c = this.counts.get(h);
+      return !c || c.holders <= 1;
+    });
+  }
+
+  onWelcome(welcome) {
+    performance.mark('t-welcome');
+    this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    this.limits = welcome.limits || {};
+    const batch = this.limits.maxHashesPerMessage || 1000;
+    const held = this.store.hashes();
+    for (let i = 0; i < held.length; i += batch) {
+      this.signaling.send({ type: 'have', hashes: held.slice(i, i + batch) });
+    }
+    for (const fetch of this.fetches.values()) fetch.rewant();
+    this.changed();
+  }
+
+  onMessage(msg) {
+    switch (msg.type) {
+      case 'content_request':
+        this.onContentRequest(msg);
+        break;
+      case 'signal':
+        if (msg.data && msg.data.sdp && msg.data.sdp.type === 'offer') {
+          performance.mark('t-offer');
+          const fetch = this.fetches.get(msg.hash);
+          if (fetch) fetch.noteOffer(msg.from);
+        }
+        this.peers.handleSignal(msg);
+        break;
+      case 'peers':
+        this.counts.set(msg.hash, { holders: msg.holders, wanters: msg.wanters });
+        this.changed();
+        break;
+      case 'error':
+        console.warn('signaling error', msg.code, msg.message, msg.ref || '');
+        break;
+      default:
+        break;
+    }
+  }
+
+  onContentRequest({ hash, from }) {
+    if (!this.store.has(hash)) return; // the wanter times out and asks someone else
+    const channel = this.peers.openChannel(from, hash);
+    serveChannel(channel, this.store, (active) => {
+      this.uploads.set(hash, (this.uploads.get(hash) || 0) + (active ? 1 : -1));
+      this.changed();
+    }, () => this.uploadCount() < MAX_UPLOADS);
+  }
+
+  // The holder says which page a channel is for in its `protocol`; a peer that leaves it empty opened
+  // it for the hash it was paired for, or (on a reused connection) for some page we are waiting on.
+  onIncomingChannel(channel, peerId, pairedHash) {
+    performance.mark('t-channel');
+    const hinted = isHash(channel.protocol) ? channel.protocol : null;
+    let fetch = this.fetches.get(hinted || pairedHash);
+    if (!hinted && (!fetch || fetch.state !== 'waiting')) {
+      fetch = [...this.fetches.values()].find((f) => f.state === 'waiting');
+    }
+    if (!fetch || !fetch.attach(channel, peerId)) channel.close();
+  }
+
+  changed() {
+    this.dispatchEvent(new Event('change'));
+  }
+}

@@ -1,0 +1,296 @@
+// The DOM: the home view (write or drop, share, pages held) and the page view (counts, status, progress,
+// content). Page content is only ever put into the DOM as text (textContent) or offered as a download.
+
+import { pageFromText, pageFromFile, linkFor, parseLocation } from './create.js';
+import { formatBytes, formatSpeed, safeFileName } from './format.js';
+
+const FULL_TEXT_BYTES = 4 * 1024 * 1024;
+const PREVIEW_BYTES = 256 * 1024;
+const PROGRESS_AFTER_MS = 250;
+
+const $ = (id) => document.getElementById(id);
+
+/** Binds a Node to the DOM of index.html. */
+export class Ui {
+  /**
+   * @param {import('./node.js').Node} node
+   */
+  constructor(node) {
+    this.node = node;
+    this.file = null;
+    this.shownHash = null; // the hash whose content is in the DOM
+    this.downloadUrl = null;
+    this.lastPaint = 0;
+    this.paintQueued = false;
+    node.addEventListener('change', () => this.schedule());
+    this.bindHome();
+    $('copy-link').addEventListener('click', () => this.copyLink());
+    document.addEventListener('click', (ev) => this.onLinkClick(ev));
+    window.addEventListener('popstate', () => this.route());
+  }
+
+  /** Shows the view for the current URL. */
+  route() {
+    const loc = parseLocation();
+    this.loc = loc;
+    if (loc.hash && !this.node.store.has(loc.hash)) this.node.want(loc.hash);
+    this.render();
+  }
+
+  bindHome() {
+    const input = $('file');
+    input.addEventListener('change', () => this.pickFile(input.files[0] || null));
+    const drop = $('drop');
+    drop.addEventListener('dragover', (ev) => {
+      ev.preventDefault();
+      drop.classList.add('over');
+    });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (ev) => {
+      ev.preventDefault();
+      drop.classList.remove('over');
+      if (ev.dataTransfer && ev.dataTransfer.files.length) this.pickFile(ev.dataTransfer.files[0]);
+    });
+    $('clear-file').addEventListener('click', () => {
+      input.value = '';
+      this.pickFile(null);
+    });
+    $('share').addEventListener('click', () => this.share());
+  }
+
+  pickFile(file) {
+    this.file = file;
+    $('file-chosen').hidden = !file;
+    $('drop-prompt').hidden = !!file;
+    $('file-name').textContent = file ? safeFileName(file.name, 'file') + ' · ' + formatBytes(file.size) : '';
+  }
+
+  async share() {
+    const button = $('share');
+    const status = $('share-status');
+    const text = $('text').value;
+    if (!this.file && text.length === 0) {
+      status.textContent = 'Write something or choose a file first.';
+      return;
+    }
+    button.disabled = true;
+    status.textContent = 'Hashing…';
+    try {
+      const page = this.file
+        ? await pageFromFile(this.file, (done, total) => {
+          status.textContent = 'Hashing… ' + Math.floor((100 * done) / total) + '%';
+        })
+        : await pageFromText(text);
+      this.node.share(page);
+      history.pushState(null, '', linkFor(page));
+      status.textContent = '';
+      $('text').value = '';
+      $('file').value = '';
+      this.pickFile(null);
+      this.route();
+    } catch (e) {
+      status.textContent = 'Could not read that: ' + e.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // In-app links must not reload the document: that would drop every page this tab holds.
+  onLinkClick(ev) {
+    const a = ev.target.closest && ev.target.closest('a[data-internal]');
+    if (!a || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+    ev.preventDefault();
+    history.pushState(null, '', a.getAttribute('href'));
+    this.route();
+  }
+
+  async copyLink() {
+    const url = location.href;
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      ok = true;
+    } catch (e) {
+      const field = $('link-field');
+      field.value = url;
+      field.hidden = false;
+      field.select();
+      ok = document.execCommand && document.execCommand('copy');
+      field.hidden = true;
+    }
+    $('copy-link').textContent = ok ? 'Copied' : 'Copy failed';
+    setTimeout(() => ($('copy-link').textContent = 'Copy link'), 1500);
+  }
+
+  // Progress events can arrive thousands of times a second; paint at most ~10 times a second.
+  schedule() {
+    if (this.paintQueued) return;
+    const wait = Math.max(0, 100 - (performance.now() - this.lastPaint));
+    this.paintQueued = true;
+    setTimeout(() => {
+      this.paintQueued = false;
+      this.lastPaint = performance.now();
+      this.render();
+    }, wait);
+  }
+
+  render() {
+    const node = this.node;
+    const conn = $('conn');
+    conn.dataset.state = node.connection;
+    conn.textContent = { open: 'connected', connecting: 'connecting…', closed: 'reconnecting…' }[node.connection];
+    const loc = this.loc || { hash: null };
+    document.body.dataset.view = loc.hash ? 'page' : 'home';
+    $('home-view').hidden = !!loc.hash;
+    $('page-view').hidden = !loc.hash;
+    if (loc.hash) this.renderPage(loc);
+    else this.renderHome();
+  }
+
+  renderHome() {
+    document.title = 'ephemeral';
+    const held = this.node.store.hashes();
+    $('held-section').hidden = held.length === 0;
+    const list = $('held');
+    list.replaceChildren(...held.map((hash) => {
+      const page = this.node.store.get(hash);
+      const c = this.node.countsOf(hash);
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = linkFor(page);
+      a.dataset.internal = '';
+      a.textContent = page.name ? safeFileName(page.name, 'file') : hash.slice(0, 16) + '…';
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '');
+      li.append(a, meta);
+      return li;
+    }));
+  }
+
+  renderPage(loc) {
+    const node = this.node;
+    const hash = loc.hash;
+    const page = node.store.get(hash);
+    const fetch = node.fetches.get(hash);
+    const counts = node.countsOf(hash);
+    const view = $('page-view');
+    $('hash').textContent = hash;
+    $('holders').textContent = counts ? String(counts.holders) : '–';
+    $('wanters').textContent = counts ? String(counts.wanters) : '–';
+    const uploads = node.uploads.get(hash) || 0;
+    $('serving').textContent = uploads > 0 ? ' · sending to ' + uploads + ' now' : '';
+
+    let state;
+    let status;
+    if (page) {
+      state = 'shown';
+      status = counts && counts.holders <= 1
+        ? 'You are the only holder: this page disappears when you close this tab.'
+        : 'You hold this page and serve it to visitors while this tab is open.';
+    } else if (node.connection !== 'open') {
+      state = 'waiting';
+      status = 'Connecting to the signaling server…';
+    } else if (fetch && fetch.state === 'receiving') {
+      state = 'receiving';
+      status = 'Receiving from a peer…';
+    } else if (counts && counts.holders === 0) {
+      state = 'nobody';
+      status = 'Nobody is holding this page right now. Keep this tab open: it appears here as soon as a holder comes back.';
+    } else {
+      state = 'waiting';
+      status = 'Asking a holder…';
+    }
+    view.dataset.state = state;
+    $('status').textContent = status;
+
+    const notice = $('notice');
+    notice.hidden = !(fetch && fetch.rejected > 0);
+    if (fetch && fetch.rejected > 0) {
+      notice.textContent = 'A peer sent bytes that do not match this address. They were discarded'
+        + (page ? '.' : '; asking another holder.');
+    }
+
+    this.renderProgress(fetch, page);
+    if (page && this.shownHash !== hash) this.showContent(page, loc);
+    if (!page && this.shownHash !== null) this.clearContent();
+    const label = page && page.name ? safeFileName(page.name, 'file') : hash.slice(0, 12);
+    document.title = label + ' · ephemeral';
+  }
+
+  renderProgress(fetch, page) {
+    const box = $('progress-box');
+    if (!fetch || fetch.dl.size === null && fetch.state !== 'done') {
+      box.hidden = true;
+      return;
+    }
+    const dl = fetch.dl;
+    const size = page ? page.blob.size : dl.size;
+    const received = page ? size : dl.received;
+    const elapsed = (fetch.state === 'done' ? fetch.finishedAt : performance.now()) - fetch.startedAt;
+    // small pages arrive in a blink: no bar for them
+    if (fetch.state !== 'done' && elapsed < PROGRESS_AFTER_MS && received < size) {
+      box.hidden = true;
+      return;
+    }
+    if (fetch.state === 'done' && elapsed < PROGRESS_AFTER_MS) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const bar = $('progress');
+    bar.max = Math.max(size, 1);
+    bar.value = received;
+    $('progress-text').textContent = fetch.state === 'done'
+      ? 'Received ' + formatBytes(size) + ' in ' + (elapsed / 1000).toFixed(1) + ' s · ' + formatSpeed(fetch.speed()) + ' · verified'
+      : formatBytes(received) + ' of ' + formatBytes(size) + ' · ' + formatSpeed(fetch.speed());
+  }
+
+  async showContent(page, loc) {
+    this.shownHash = page.hash;
+    const name = page.name || loc.name;
+    const mime = page.mime || loc.mime;
+    const pre = $('content');
+    const card = $('file-card');
+    if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
+    // always octet-stream: a blob: URL typed text/html would render as HTML in this origin if opened
+    this.downloadUrl = URL.createObjectURL(new Blob([page.blob], { type: 'application/octet-stream' }));
+    const download = $('download');
+    download.href = this.downloadUrl;
+    download.download = safeFileName(name, 'page-' + page.hash.slice(0, 12) + (name ? '' : '.txt'));
+    card.hidden = !name;
+    $('file-title').textContent = name ? safeFileName(name, 'file') : '';
+    $('file-meta').textContent = formatBytes(page.blob.size) + (mime ? ' · ' + mime : '');
+    const textual = !name || /^text\//.test(mime || '');
+    if (!textual) {
+      pre.hidden = true;
+      pre.textContent = '';
+      $('truncated').hidden = true;
+      $('download-row').hidden = false;
+      markShown();
+      return;
+    }
+    const full = page.blob.size <= FULL_TEXT_BYTES;
+    const bytes = await page.blob.slice(0, full ? page.blob.size : PREVIEW_BYTES).arrayBuffer();
+    if (this.shownHash !== page.hash) return;
+    pre.textContent = new TextDecoder('utf-8').decode(bytes);
+    pre.hidden = false;
+    markShown();
+    $('truncated').hidden = full;
+    $('download-row').hidden = !name && full;
+  }
+
+  clearContent() {
+    this.shownHash = null;
+    $('content').textContent = '';
+    $('content').hidden = true;
+    $('file-card').hidden = true;
+    $('truncated').hidden = true;
+    $('download-row').hidden = true;
+  }
+}
+
+// "navigation → verified content on screen", readable with performance.getEntriesByName('content-shown')
+function markShown() {
+  if (performance.getEntriesByName('content-shown').length === 0) performance.mark('content-shown');
+}
