@@ -73,7 +73,13 @@ public final class Main implements Callable<Integer> {
             System.err.println("signaling: " + e.getMessage());
             return 2;
         }
-        SignalingServer server = SignalingServer.create(config).start();
+        SignalingServer server = SignalingServer.create(config);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            System.err.println("signaling: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            return 1;
+        }
         String shown = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "localhost" : config.host();
         LOG.info("listening on {}:{} — open http://{}:{}/", config.host(), server.port(), shown, server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));

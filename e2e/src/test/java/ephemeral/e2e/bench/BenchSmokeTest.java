@@ -1,0 +1,34 @@
+package ephemeral.e2e.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every benchmark at smoke scale (seconds, small sizes), so the runner cannot rot. Asserts that each runs and
+ * yields sane figures; targets are for the full run and are not asserted here.
+ */
+class BenchSmokeTest {
+
+    @Test
+    void everyBenchmarkRunsAndReportsFigures() throws Exception {
+        Bench.Result result = Bench.run(Scale.SMOKE, List.of());
+        assertEquals(java.util.Map.of(), result.failures(), "benchmarks that failed to run");
+        assertFalse(result.figures().isEmpty());
+        for (Figure f : result.figures()) {
+            assertTrue(Double.isFinite(f.value()) && f.value() >= 0, "bad figure " + f.line());
+        }
+        String md = result.markdown(Scale.SMOKE);
+        for (String name : Bench.benchmarks().keySet()) {
+            assertTrue(result.figures().stream().anyMatch(f -> f.name().startsWith(name)), "no figure from " + name);
+        }
+        Path out = Path.of("target", "benchmarks-smoke.md");
+        Files.writeString(out, md);
+        assertTrue(md.contains("| `routing.throughput` |"));
+    }
+}

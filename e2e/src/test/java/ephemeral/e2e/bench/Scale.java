@@ -1,0 +1,28 @@
+package ephemeral.e2e.bench;
+
+/** How big a run is: {@link #FULL} for the published figures, {@link #SMOKE} for the test suite (seconds). */
+public record Scale(
+        String name,
+        int routingHolders, int routingWanters, int routingSeconds,
+        int connections,
+        int stormPeers, int stormMillis,
+        int ttcTrials, int ttcBytes,
+        int throughputBytes,
+        int seedPages, int seedPageBytes, int seedTransfers) {
+
+    public static final Scale FULL = new Scale("full",
+            1_000, 1_000, 10,
+            10_000,
+            2_000, 1_000,
+            20, 1_024,
+            64 << 20,
+            1_000, 10_240, 1_000);
+
+    public static final Scale SMOKE = new Scale("smoke",
+            20, 20, 1,
+            200,
+            100, 200,
+            2, 1_024,
+            1 << 20,
+            20, 10_240, 20);
+}

@@ -1,0 +1,133 @@
+package ephemeral.e2e.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The signaling server as its own process (the shipped jar), so its memory is measured alone and the load
+ * generator's file descriptors don't count against it.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+
+    private final Process process;
+    final int port;
+
+    private ServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static ServerProcess start(String... extraArgs) throws IOException, InterruptedException {
+        Path jar = Paths.repoFile("signaling/target/signaling.jar");
+        List<String> command = new ArrayList<>(List.of(Paths.java(), "-Xmx1g"));
+        // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=server.jfr to profile the server
+        String extraJvm = System.getProperty("bench.serverJvmArgs", "");
+        if (!extraJvm.isBlank()) {
+            command.addAll(List.of(extraJvm.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0"));
+        command.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            port.completeExceptionally(new IOException("signaling server exited before listening"));
+        }, "server-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new ServerProcess(p, port.get(30, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException("signaling server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size of the server process, in bytes. */
+    long rss() throws IOException {
+        return Procs.rss(process.pid());
+    }
+
+    /** Java heap in use after a full GC, in bytes (via jcmd). */
+    long heapUsedAfterGc() throws IOException, InterruptedException {
+        Procs.run(Paths.jdkTool("jcmd"), Long.toString(process.pid()), "GC.run");
+        String info = Procs.run(Paths.jdkTool("jcmd"), Long.toString(process.pid()), "GC.heap_info");
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IOException("cannot read heap use from: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    String stats() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    URI ws() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Where things are. */
+    static final class Paths {
+        private Paths() {
+        }
+
+        static Path repoFile(String relative) throws IOException {
+            Path dir = Path.of("").toAbsolutePath();
+            while (dir != null) {
+                Path candidate = dir.resolve(relative);
+                if (Files.exists(candidate)) {
+                    return candidate;
+                }
+                dir = dir.getParent();
+            }
+            throw new IOException(relative + " not found: build it first (mvn -DskipTests package)");
+        }
+
+        static String java() {
+            return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+
+        static String jdkTool(String name) {
+            return Path.of(System.getProperty("java.home"), "bin", name).toString();
+        }
+    }
+}
