@@ -115,8 +115,9 @@ final class SignalingBench {
             List<LoadClient> warm = load.connect(server.ws(), 200, i -> frame -> { });
             warm.forEach(LoadClient::close);
             awaitStats(server, s -> s.get("connections").asInt() == 0);
-            long rss0 = server.rss();
+            // both snapshots the same way: full GC first, then RSS, so a GC between them can't skew the delta
             long heap0 = server.heapUsedAfterGc();
+            long rss0 = server.rss();
             int n = scale.connections();
             List<LoadClient> clients = load.connect(server.ws(), n, i -> frame -> { });
             for (int i = 0; i < n; i++) {
