@@ -1,0 +1,88 @@
+package ephemeral.peer;
+
+import ephemeral.peer.signaling.ServerUrl;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a {@link PeerNode} is configured with; immutable. Defaults in {@link #defaults()}.
+ *
+ * @param server          signaling server: {@code http(s)://host:port} (links are {@code <base>/<hash>}) or {@code ws(s)://…/ws}
+ * @param maxPageBytes    largest page this peer serves or accepts [64 MiB]
+ * @param maxConcurrentServes transfers served at once; more are refused with {@code busy} [64]
+ * @param memoryBudgetBytes bytes of pages held in memory (a page beyond it is refused) [512 MiB]
+ * @param storeDir        when set, held pages live in this directory (and survive restarts) instead of memory [none]
+ * @param connectTimeout  how long {@link PeerNode#start} waits for the first signaling {@code welcome} [10 s]
+ * @param stallTimeout    a holder that opens no channel / sends no byte for this long is given up on [5 s]
+ * @param idleLinkTimeout a peer connection with no open channel for this long is closed [30 s]
+ */
+public record PeerConfig(
+        ServerUrl server,
+        long maxPageBytes,
+        int maxConcurrentServes,
+        long memoryBudgetBytes,
+        Path storeDir,
+        Duration connectTimeout,
+        Duration stallTimeout,
+        Duration idleLinkTimeout) {
+
+    public PeerConfig {
+        if (server == null) {
+            throw new IllegalArgumentException("server");
+        }
+        if (maxPageBytes <= 0 || maxPageBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxPageBytes must be in 1.." + (Integer.MAX_VALUE - 8));
+        }
+        if (maxConcurrentServes <= 0) {
+            throw new IllegalArgumentException("maxConcurrentServes must be > 0");
+        }
+        if (memoryBudgetBytes <= 0) {
+            throw new IllegalArgumentException("memoryBudgetBytes must be > 0");
+        }
+    }
+
+    public static PeerConfig defaults() {
+        return new PeerConfig(ServerUrl.parse("http://localhost:8080"), 64L << 20, 64, 512L << 20, null,
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public PeerConfig withServer(String url) {
+        return new PeerConfig(ServerUrl.parse(url), maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir,
+                connectTimeout, stallTimeout, idleLinkTimeout);
+    }
+
+    public PeerConfig withMaxPageBytes(long v) {
+        return new PeerConfig(server, v, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+                stallTimeout, idleLinkTimeout);
+    }
+
+    public PeerConfig withMaxConcurrentServes(int v) {
+        return new PeerConfig(server, maxPageBytes, v, memoryBudgetBytes, storeDir, connectTimeout, stallTimeout,
+                idleLinkTimeout);
+    }
+
+    public PeerConfig withMemoryBudgetBytes(long v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, v, storeDir, connectTimeout, stallTimeout,
+                idleLinkTimeout);
+    }
+
+    public PeerConfig withStoreDir(Path v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, v, connectTimeout,
+                stallTimeout, idleLinkTimeout);
+    }
+
+    public PeerConfig withConnectTimeout(Duration v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, v, stallTimeout,
+                idleLinkTimeout);
+    }
+
+    public PeerConfig withStallTimeout(Duration v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout, v,
+                idleLinkTimeout);
+    }
+
+    public PeerConfig withIdleLinkTimeout(Duration v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+                stallTimeout, v);
+    }
+}

@@ -1,0 +1,101 @@
+package ephemeral.peer.cli;
+
+import ephemeral.peer.PeerNode;
+import ephemeral.peer.SignalingUnavailableException;
+import ephemeral.peer.store.Page;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "pin", mixinStandardHelpOptions = true,
+        description = "Fetch pages from whoever holds them (verified), then hold and serve them until stopped: a seed.")
+final class PinCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(arity = "0..*", paramLabel = "HASH", converter = Main.HashArg.class,
+            description = "Pages to pin (hashes or links). With --store, pages already stored are served too.")
+    List<String> hashes = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "DIR",
+            description = "Keep pinned pages in DIR so a restarted seed serves them at once. Without it nothing touches disk.")
+    Path store;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Sizes.Time.class, defaultValue = "60s",
+            description = "How long to try to fetch each page. Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        common.configureLogging();
+        PrintWriter err = spec.commandLine().getErr();
+        if (hashes.isEmpty() && store == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give at least one HASH, or --store DIR");
+        }
+        PeerNode node;
+        try {
+            node = PeerNode.start(common.config(store));
+        } catch (SignalingUnavailableException e) {
+            err.println("error: " + e.getMessage());
+            return Main.SERVER_UNREACHABLE;
+        } catch (IOException | UncheckedIOException e) {
+            err.println("error: cannot open the store: " + e.getMessage());
+            return Main.IO_ERROR;
+        }
+        if (!node.held().isEmpty()) {
+            err.println("serving " + node.held().size() + " stored page(s)");
+        }
+        List<CompletableFuture<Page>> pins = new ArrayList<>();
+        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(hashes));
+        for (String h : wanted) {
+            pins.add(node.fetch(h, true, timeout));
+        }
+        int failed = 0;
+        for (int i = 0; i < wanted.size(); i++) {
+            try (Progress p = new Progress(node, wanted.get(i), !common.quiet)) {
+                pins.get(i).get();
+                if (!common.quiet) {
+                    err.println("pinned " + node.link(wanted.get(i)));
+                }
+            } catch (ExecutionException e) {
+                failed++;
+                err.println("error: cannot pin " + wanted.get(i) + ": " + describe(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (node.held().isEmpty()) {
+            err.println("error: no page could be pinned");
+            node.close();
+            return Main.PAGE_UNAVAILABLE;
+        }
+        if (!common.quiet) {
+            err.println("serving " + node.held().size() + " page(s)" + (failed > 0 ? " (" + failed + " not had)" : "")
+                    + "; Ctrl-C to stop");
+        }
+        err.flush();
+        return Serve.untilStopped(node);
+    }
+
+    static String describe(Throwable t) {
+        return t instanceof java.util.concurrent.TimeoutException
+                ? "no holder delivered it in time" : String.valueOf(t.getMessage());
+    }
+}

@@ -1,0 +1,344 @@
+package ephemeral.peer.rtc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import ephemeral.peer.signaling.Json;
+import ephemeral.peer.signaling.ServerMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer connection to a remote peer, created for a {@code (remotePeer, hash)} pairing and then reused
+ * for further {@code page} channels (docs/protocol.md §2). Every method runs on the owner's executor;
+ * native callbacks are wrapped (an escaping exception aborts the JVM) and re-posted there.
+ */
+public final class Link {
+    private static final Logger LOG = LoggerFactory.getLogger(Link.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Called on the owner's executor. */
+    public interface Listener {
+        /** A local description or candidate to relay to the remote peer as {@code signal.data}. */
+        void onSignal(Link link, ObjectNode data);
+
+        /** The remote peer opened a channel on this link. */
+        void onRemoteChannel(Link link, Channel channel);
+
+        /** The link is closed (by us, or its connection failed). */
+        void onClosed(Link link);
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final String remotePeer;
+    private final String sessionHash;
+    private final boolean offerer;
+    private final Executor owner;
+    private final Listener listener;
+    private final RTCPeerConnection pc;
+    private final Set<Channel> channels = new LinkedHashSet<>();
+    private final List<RTCIceCandidate> remoteCandidates = new ArrayList<>();
+    private final List<ObjectNode> localCandidates = new ArrayList<>();
+    private boolean remoteDescriptionSet;
+    private boolean localDescriptionSent;
+    private volatile boolean connected;
+    private boolean closed;
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastActiveNanos = System.nanoTime();
+
+    private Link(String remotePeer, String sessionHash, boolean offerer, List<ServerMessage.IceServer> ice,
+                 Executor owner, Listener listener) {
+        this.remotePeer = remotePeer;
+        this.sessionHash = sessionHash;
+        this.offerer = offerer;
+        this.owner = owner;
+        this.listener = listener;
+        this.pc = Rtc.factory().createPeerConnection(Rtc.configuration(ice), new Observer());
+    }
+
+    /** Holder side: a new connection with a first {@code page} channel for {@code hash}, offer sent via the listener. */
+    public static Link offer(String remotePeer, String hash, List<ServerMessage.IceServer> ice, Executor owner,
+                             Listener listener, Consumer<Channel> firstChannel) {
+        Link l = new Link(remotePeer, hash, true, ice, owner, listener);
+        firstChannel.accept(l.openChannel(hash));
+        l.pc.createOffer(new RTCOfferOptions(), l.new Created());
+        return l;
+    }
+
+    /** Wanter side: answers a remote offer. */
+    public static Link answer(String remotePeer, String hash, String offerSdp, List<ServerMessage.IceServer> ice,
+                              Executor owner, Listener listener) {
+        Link l = new Link(remotePeer, hash, false, ice, owner, listener);
+        l.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), l.new Applied(() -> {
+            l.remoteDescriptionSet = true;
+            l.flushRemoteCandidates();
+            l.pc.createAnswer(new RTCAnswerOptions(), l.new Created());
+        }));
+        return l;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String remotePeer() {
+        return remotePeer;
+    }
+
+    public String sessionHash() {
+        return sessionHash;
+    }
+
+    public boolean isOfferer() {
+        return offerer;
+    }
+
+    public boolean isConnected() {
+        return connected && !closed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long lastActiveNanos() {
+        return lastActiveNanos;
+    }
+
+    void touch() {
+        lastActiveNanos = System.nanoTime();
+    }
+
+    /** Opens a {@code page} channel; its protocol carries the page hash so the wanter knows what it is for. */
+    public Channel openChannel(String hash) {
+        RTCDataChannelInit init = new RTCDataChannelInit(); // ordered, reliable
+        init.protocol = hash;
+        RTCDataChannel dc = pc.createDataChannel("page", init);
+        Channel ch = new Channel(this, dc, owner);
+        channels.add(ch);
+        ch.register();
+        touch();
+        return ch;
+    }
+
+    /** Applies a relayed {@code signal.data} from the remote peer. */
+    public void onRemoteSignal(ObjectNode data) {
+        if (closed) {
+            return;
+        }
+        JsonNode sdp = data.get("sdp");
+        JsonNode cand = data.get("candidate");
+        if (sdp instanceof ObjectNode s) {
+            String type = Json.text(s, "type");
+            if (offerer && type.equals("answer")) {
+                pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, Json.text(s, "sdp")),
+                        new Applied(() -> {
+                            remoteDescriptionSet = true;
+                            flushRemoteCandidates();
+                        }));
+            } else {
+                LOG.debug("ignoring unexpected sdp {} on link {}", type, id);
+            }
+        } else if (cand instanceof ObjectNode c) {
+            String line = Json.optText(c, "candidate");
+            if (line == null || line.isEmpty()) {
+                return; // end of candidates
+            }
+            String mid = Json.optText(c, "sdpMid");
+            JsonNode idx = c.get("sdpMLineIndex");
+            RTCIceCandidate candidate = new RTCIceCandidate(mid == null ? "0" : mid,
+                    idx != null && idx.canConvertToInt() ? idx.intValue() : 0, line);
+            // candidates added before the remote description are silently dropped by libwebrtc
+            remoteCandidates.add(candidate);
+            if (remoteDescriptionSet) {
+                flushRemoteCandidates();
+            }
+        }
+    }
+
+    /** Closes every channel, then the connection (teardown order matters natively). Idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : List.copyOf(channels)) {
+            ch.close();
+        }
+        try {
+            pc.close();
+        } catch (Throwable t) {
+            LOG.debug("pc close: {}", t.toString());
+        }
+        listener.onClosed(this);
+    }
+
+    void channelClosed(Channel ch) {
+        channels.remove(ch);
+        touch();
+    }
+
+    private void flushRemoteCandidates() {
+        for (RTCIceCandidate c : remoteCandidates) {
+            try {
+                pc.addIceCandidate(c);
+            } catch (Throwable t) { // a malformed candidate throws java.lang.Error
+                LOG.debug("bad remote candidate {}: {}", c.sdp, t.toString());
+            }
+        }
+        remoteCandidates.clear();
+    }
+
+    private void localDescriptionReady(RTCSessionDescription desc) {
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.putObject("sdp").put("type", desc.sdpType == RTCSdpType.OFFER ? "offer" : "answer").put("sdp", desc.sdp);
+        listener.onSignal(this, data);
+        localDescriptionSent = true;
+        // candidates found before the description went out must follow it, not precede it
+        localCandidates.forEach(c -> listener.onSignal(this, c));
+        localCandidates.clear();
+    }
+
+    private void fail(String what) {
+        LOG.debug("link {} to {}: {}", id, remotePeer, what);
+        close();
+    }
+
+    private void post(Runnable r) {
+        owner.execute(() -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("link {} event failed", id, e);
+            }
+        });
+    }
+
+    private final class Created implements CreateSessionDescriptionObserver {
+        @Override
+        public void onSuccess(RTCSessionDescription desc) {
+            post(() -> {
+                if (!closed) {
+                    pc.setLocalDescription(desc, new Applied(() -> localDescriptionReady(desc)));
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            post(() -> fail("create description: " + error));
+        }
+    }
+
+    private final class Applied implements SetSessionDescriptionObserver {
+        private final Runnable then;
+
+        Applied(Runnable then) {
+            this.then = then;
+        }
+
+        @Override
+        public void onSuccess() {
+            post(() -> {
+                if (!closed) {
+                    then.run();
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            post(() -> fail("set description: " + error));
+        }
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate c) {
+            try {
+                String sdp = c.sdp.startsWith("candidate:") ? c.sdp : "candidate:" + c.sdp;
+                String mid = c.sdpMid;
+                int index = c.sdpMLineIndex;
+                post(() -> {
+                    if (closed) {
+                        return;
+                    }
+                    ObjectNode data = Json.MAPPER.createObjectNode();
+                    data.putObject("candidate").put("candidate", sdp).put("sdpMid", mid).put("sdpMLineIndex", index);
+                    if (localDescriptionSent) {
+                        listener.onSignal(Link.this, data);
+                    } else {
+                        localCandidates.add(data);
+                    }
+                });
+            } catch (Throwable t) {
+                LOG.debug("candidate: {}", t.toString());
+            }
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState state) {
+            try {
+                post(() -> {
+                    if (state == RTCPeerConnectionState.CONNECTED) {
+                        connected = true;
+                        touch();
+                    } else if (state == RTCPeerConnectionState.FAILED || state == RTCPeerConnectionState.CLOSED) {
+                        fail("connection " + state);
+                    } else if (state == RTCPeerConnectionState.DISCONNECTED && channels.isEmpty()) {
+                        // the remote peer most likely left; nothing is lost by not waiting for the idle timeout
+                        fail("connection " + state + " with no open channel");
+                    }
+                });
+            } catch (Throwable t) {
+                LOG.debug("connection change: {}", t.toString());
+            }
+        }
+
+        @Override
+        public void onDataChannel(RTCDataChannel dc) {
+            try {
+                post(() -> {
+                    Channel ch = new Channel(Link.this, dc, owner);
+                    if (closed) {
+                        ch.close();
+                        return;
+                    }
+                    channels.add(ch);
+                    ch.register();
+                    ch.syncState();
+                    touch();
+                    listener.onRemoteChannel(Link.this, ch);
+                });
+            } catch (Throwable t) {
+                LOG.debug("data channel: {}", t.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package ephemeral.peer.rtc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ephemeral.peer.signaling.ServerMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer connections of one node. A signaling session is keyed by {@code (remote peer, hash)}, the
+ * pairing the server relays signals for; a connected link to a peer is reused for later pages.
+ * Links with no open channel for {@code idleMillis} are closed (each closed connection leaks natively,
+ * so reusing one beats opening one). Runs on the owner's executor.
+ */
+public final class Links {
+    private static final Logger LOG = LoggerFactory.getLogger(Links.class);
+
+    /** Called on the owner's executor. */
+    public interface Listener {
+        void sendSignal(String to, String hash, ObjectNode data);
+
+        void onRemoteChannel(Link link, Channel channel);
+    }
+
+    private final Executor owner;
+    private final Listener listener;
+    private final long idleMillis;
+    private final long connectMillis;
+    private final Map<String, Link> sessions = new HashMap<>();
+    private final Map<String, List<Link>> byPeer = new HashMap<>();
+    private List<ServerMessage.IceServer> iceServers = List.of();
+    private long opened;
+    private final Link.Listener linkListener = new Link.Listener() {
+        @Override
+        public void onSignal(Link link, ObjectNode data) {
+            listener.sendSignal(link.remotePeer(), link.sessionHash(), data);
+        }
+
+        @Override
+        public void onRemoteChannel(Link link, Channel channel) {
+            listener.onRemoteChannel(link, channel);
+        }
+
+        @Override
+        public void onClosed(Link link) {
+            forget(link);
+        }
+    };
+
+    public Links(Executor owner, Listener listener, long idleMillis, long connectMillis) {
+        this.owner = owner;
+        this.listener = listener;
+        this.idleMillis = idleMillis;
+        this.connectMillis = connectMillis;
+    }
+
+    public void setIceServers(List<ServerMessage.IceServer> iceServers) {
+        this.iceServers = List.copyOf(iceServers);
+    }
+
+    /**
+     * Holder side: a channel for {@code hash} to {@code peer}, on a connected link if there is one
+     * (no signaling needed), else on a new connection whose offer goes out through the listener.
+     */
+    public void openChannel(String peer, String hash, Consumer<Channel> onChannel) {
+        List<Link> existing = byPeer.getOrDefault(peer, List.of());
+        for (Link l : existing) {
+            if (l.isConnected()) {
+                onChannel.accept(l.openChannel(hash));
+                return;
+            }
+        }
+        // A connection we offered is still being set up (requests from one wanter come in bursts): its offer
+        // already carries the data-channel section, so more channels open with it, and no new connection
+        // (with its native memory cost) is made.
+        for (Link l : existing) {
+            if (l.isOfferer() && !l.isClosed()) {
+                onChannel.accept(l.openChannel(hash));
+                return;
+            }
+        }
+        Link l = Link.offer(peer, hash, iceServers, owner, linkListener, onChannel);
+        register(l);
+    }
+
+    /** Applies a relayed signal; an offer always starts a new connection (this peer never renegotiates). */
+    public void onSignal(String from, String hash, ObjectNode data, boolean acceptOffers) {
+        String key = key(from, hash);
+        if (data.get("sdp") instanceof ObjectNode sdp && "offer".equals(sdp.path("type").asText())) {
+            if (!acceptOffers) {
+                LOG.debug("ignoring an offer from {} for {}: not wanted", from, hash);
+                return;
+            }
+            Link l = Link.answer(from, hash, sdp.path("sdp").asText(), iceServers, owner, linkListener);
+            register(l);
+            return;
+        }
+        Link l = sessions.get(key);
+        if (l == null) {
+            LOG.debug("signal from {} for {} without a session", from, hash);
+            return;
+        }
+        l.onRemoteSignal(data);
+    }
+
+    /** Closes idle links and links that never connected. */
+    public void reap() {
+        long now = System.nanoTime();
+        for (Link l : all()) {
+            boolean idle = l.channelCount() == 0
+                    && now - l.lastActiveNanos() > TimeUnit.MILLISECONDS.toNanos(idleMillis);
+            boolean stuck = !l.isConnected()
+                    && now - l.createdNanos() > TimeUnit.MILLISECONDS.toNanos(connectMillis);
+            if (idle || stuck) {
+                LOG.debug("closing {} link {} to {}", idle ? "idle" : "unconnected", l.id(), l.remotePeer());
+                l.close();
+            }
+        }
+    }
+
+    public void closeAll() {
+        all().forEach(Link::close);
+    }
+
+    public int size() {
+        return all().size();
+    }
+
+    /** Peer connections created so far (each one costs native memory that is never returned). */
+    public long opened() {
+        return opened;
+    }
+
+    private List<Link> all() {
+        List<Link> out = new ArrayList<>();
+        byPeer.values().forEach(out::addAll);
+        return out;
+    }
+
+    private void register(Link l) {
+        opened++;
+        Link previous = sessions.put(key(l.remotePeer(), l.sessionHash()), l);
+        if (previous != null && previous != l) {
+            LOG.debug("session {} replaced", key(l.remotePeer(), l.sessionHash()));
+        }
+        byPeer.computeIfAbsent(l.remotePeer(), p -> new ArrayList<>()).add(l);
+    }
+
+    private void forget(Link l) {
+        sessions.remove(key(l.remotePeer(), l.sessionHash()), l);
+        List<Link> list = byPeer.get(l.remotePeer());
+        if (list != null) {
+            list.remove(l);
+            if (list.isEmpty()) {
+                byPeer.remove(l.remotePeer());
+            }
+        }
+    }
+
+    private static String key(String peer, String hash) {
+        return peer + "/" + hash;
+    }
+}

@@ -1,0 +1,149 @@
+package ephemeral.peer.transfer;
+
+import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.rtc.Links;
+import ephemeral.peer.store.Page;
+import ephemeral.peer.store.PageStore;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The holder side of docs/protocol.md §2: on a {@code content_request} it opens a {@code page} channel
+ * to the wanter, answers its {@code get} with a header and the bytes, and closes the channel once the
+ * wanter has closed it (or after a grace period). Runs on the owner's executor, except the byte pumps.
+ */
+public final class Serving {
+    private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
+
+    private final PageStore store;
+    private final Links links;
+    private final ScheduledExecutorService owner;
+    private final ExecutorService pumps;
+    private final Counters counters;
+    private final int maxConcurrent;
+    private final long maxPageBytes;
+    private final long stallMillis;
+
+    public Serving(PageStore store, Links links, ScheduledExecutorService owner, ExecutorService pumps,
+                   Counters counters, int maxConcurrent, long maxPageBytes, long stallMillis) {
+        this.store = store;
+        this.links = links;
+        this.owner = owner;
+        this.pumps = pumps;
+        this.counters = counters;
+        this.maxConcurrent = maxConcurrent;
+        this.maxPageBytes = maxPageBytes;
+        this.stallMillis = stallMillis;
+    }
+
+    public void onContentRequest(String hash, String from) {
+        if (!store.contains(hash)) {
+            LOG.debug("content_request for {} that is not held", hash);
+            return;
+        }
+        links.openChannel(from, hash, this::serveOn);
+    }
+
+    private void serveOn(Channel ch) {
+        ch.setListener(new Channel.Listener() {
+            private boolean asked;
+
+            @Override
+            public void onOpen(Channel c) {
+                // a wanter that never asks must not hold the channel (and its link) forever
+                owner.schedule(() -> {
+                    if (!asked && !c.isClosed()) {
+                        c.close();
+                    }
+                }, stallMillis * 2, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void onText(Channel c, String text) {
+                if (asked) {
+                    return; // one page per channel; the wanter only closes it from here on
+                }
+                asked = true;
+                TransferMessage.Get get;
+                try {
+                    if (!(TransferMessage.parse(text) instanceof TransferMessage.Get g)) {
+                        c.close();
+                        return;
+                    }
+                    get = g;
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("bad request from {}: {}", c.remotePeer(), e.getMessage());
+                    c.close();
+                    return;
+                }
+                serve(c, get);
+            }
+
+            @Override
+            public void onBinary(Channel c, byte[] bytes) {
+                c.close(); // wanters send no bytes
+            }
+
+            @Override
+            public void onClosed(Channel c) {
+            }
+        });
+    }
+
+    private void serve(Channel c, TransferMessage.Get get) {
+        if (counters.activeServes.incrementAndGet() > maxConcurrent) {
+            counters.activeServes.decrementAndGet();
+            counters.servesRefusedBusy.incrementAndGet();
+            refuse(c, "busy", "this peer is serving its maximum number of transfers");
+            return;
+        }
+        try {
+            // the store is read on the worker too: a disk read (or a slow store) must not hold up this thread
+            pumps.execute(() -> {
+                try {
+                    pump(c, get);
+                } catch (RejectedExecutionException e) {
+                    // the node closed while sending
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            counters.activeServes.decrementAndGet();
+            c.close();
+        }
+    }
+
+    private void pump(Channel c, TransferMessage.Get get) {
+        Optional<Page> page = store.get(get.hash());
+        if (page.isEmpty() || page.get().size() > maxPageBytes || get.offset() > page.get().size()) {
+            counters.activeServes.decrementAndGet();
+            owner.execute(() -> refuse(c, "not_found", "this peer does not hold " + get.hash()));
+            return;
+        }
+        new PageSender(c, page.get(), get.offset(), stallMillis, (complete, bytes) -> {
+            counters.activeServes.decrementAndGet();
+            counters.bytesServed.addAndGet(bytes);
+            if (complete) {
+                counters.transfersServed.incrementAndGet();
+            } else {
+                counters.servesFailed.incrementAndGet();
+            }
+            // the wanter closes the channel once it has verified the page; close it ourselves if it does not
+            owner.schedule(() -> {
+                if (!c.isClosed()) {
+                    c.close();
+                }
+            }, complete ? stallMillis * 2 : 0, TimeUnit.MILLISECONDS);
+        }).run();
+    }
+
+    private void refuse(Channel c, String code, String message) {
+        c.sendText(TransferMessage.toJson(new TransferMessage.Error(code, message)));
+        // give the error a moment to leave before the channel closes
+        owner.schedule(c::close, 200, TimeUnit.MILLISECONDS);
+    }
+}

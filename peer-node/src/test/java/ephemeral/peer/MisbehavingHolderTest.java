@@ -1,0 +1,118 @@
+package ephemeral.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ephemeral.peer.store.MemoryStore;
+import ephemeral.peer.store.Page;
+import ephemeral.peer.store.PageStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A holder that stalls, or a page over the wanter's limit, costs that transfer only. */
+class MisbehavingHolderTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** Claims its pages but never produces them: the wanter's channel opens and then nothing comes. */
+    static final class StallingStore implements PageStore {
+        final MemoryStore inner = new MemoryStore(1 << 20);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public boolean put(Page page) {
+            return inner.put(page);
+        }
+
+        @Override
+        public Optional<Page> get(String hash) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean contains(String hash) {
+            return inner.contains(hash);
+        }
+
+        @Override
+        public void remove(String hash) {
+            inner.remove(hash);
+        }
+
+        @Override
+        public Set<String> hashes() {
+            return inner.hashes();
+        }
+
+        @Override
+        public long bytesInMemory() {
+            return 0;
+        }
+    }
+
+    @Test
+    void stallingHolderIsGivenUpOnAndAnHonestHolderServes() throws Exception {
+        byte[] page = new byte[50_000];
+        new Random(5).nextBytes(page);
+        StallingStore stalling = new StallingStore();
+        PeerNode staller = PeerNode.start(server.config(), stalling);
+        try (PeerNode wanter = PeerNode.start(server.config())) {
+            String hash = staller.share(page);
+            var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
+            Conditions.await("the staller given up on", Duration.ofSeconds(20),
+                    () -> wanter.stats().holdersAbandoned() >= 1);
+            try (PeerNode honest = PeerNode.start(server.config())) {
+                honest.share(page);
+                assertArrayEquals(page, result.get().bytes());
+            }
+        } finally {
+            stalling.release.countDown();
+            staller.close();
+        }
+    }
+
+    @Test
+    void pageOverTheWantersLimitIsRefused() throws Exception {
+        byte[] page = new byte[100_000];
+        try (PeerNode holder = PeerNode.start(server.config());
+             PeerNode wanter = PeerNode.start(server.config().withMaxPageBytes(50_000))) {
+            String hash = holder.share(page);
+            assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(3)));
+            assertTrue(wanter.stats().holdersAbandoned() >= 1);
+            assertEquals(0, wanter.stats().pagesFetched());
+        }
+    }
+
+    @Test
+    void memoryBudgetBoundsWhatANodeHolds() throws Exception {
+        try (PeerNode node = PeerNode.start(server.config().withMemoryBudgetBytes(1000))) {
+            node.share(new byte[600]);
+            byte[] other = new byte[600];
+            other[0] = 1;
+            assertThrows(IllegalStateException.class, () -> node.share(other));
+            assertEquals(1, node.held().size());
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package ephemeral.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Seeds keep pages alive; wanters reject lying holders and fall back to honest ones. */
+class PinAndVerifyTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void pageSurvivesItsCreatorLeavingBecauseASeedPinnedIt() throws Exception {
+        byte[] page = new byte[200_000];
+        new Random(7).nextBytes(page);
+        try (PeerNode seed = PeerNode.start(server.config())) {
+            String hash;
+            try (PeerNode creator = PeerNode.start(server.config())) {
+                hash = creator.share(page, "page.bin", "application/octet-stream");
+                seed.pin(hash, Duration.ofSeconds(20));
+                assertTrue(seed.held().contains(hash));
+            }
+            try (PeerNode visitor = PeerNode.start(server.config())) {
+                assertArrayEquals(page, visitor.get(hash, Duration.ofSeconds(20)));
+            }
+            Conditions.await("the seed counted its transfer", Duration.ofSeconds(10),
+                    () -> seed.stats().transfersServed() == 1);
+        }
+    }
+
+    @Test
+    void lyingHolderIsRejectedAndAnHonestHolderServes() throws Exception {
+        byte[] page = "the real page".getBytes(StandardCharsets.UTF_8);
+        try (PeerNode liar = PeerNode.start(server.config(), new ephemeral.peer.store.CorruptingStore());
+             PeerNode wanter = PeerNode.start(server.config())) {
+            String hash = liar.share(page);
+            var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
+            // only the liar holds it: its bytes must be refused, and the want stays pending without it
+            Conditions.await("the liar's bytes refused", Duration.ofSeconds(20),
+                    () -> wanter.stats().verifyFailures() == 1);
+            assertTrue(!result.isDone(), "wrong bytes are never delivered");
+            try (PeerNode honest = PeerNode.start(server.config())) {
+                honest.share(page);
+                assertArrayEquals(page, result.get().bytes());
+                Conditions.await("the honest holder counted its transfer", Duration.ofSeconds(10),
+                        () -> honest.stats().transfersServed() == 1);
+            }
+            assertEquals(1, wanter.stats().verifyFailures());
+            assertTrue(wanter.held().isEmpty());
+        }
+    }
+
+    @Test
+    void pinnedPageIsServedToManyVisitorsAtOnce() throws Exception {
+        byte[] page = new byte[300_000];
+        new Random(3).nextBytes(page);
+        try (PeerNode seed = PeerNode.start(server.config())) {
+            String hash = seed.share(page);
+            PeerNode[] visitors = new PeerNode[6];
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<ephemeral.peer.store.Page>>();
+                for (int i = 0; i < visitors.length; i++) {
+                    visitors[i] = PeerNode.start(server.config());
+                    futures.add(visitors[i].fetch(hash, false, Duration.ofSeconds(30)));
+                }
+                for (var f : futures) {
+                    assertArrayEquals(page, f.get().bytes());
+                }
+                Conditions.await("the seed counted every transfer", Duration.ofSeconds(10),
+                        () -> seed.stats().transfersServed() == visitors.length);
+            } finally {
+                for (PeerNode v : visitors) {
+                    if (v != null) {
+                        v.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void seedPinsManyPagesFromABusyHolder() throws Exception {
+        try (PeerNode creator = PeerNode.start(server.config().withMaxConcurrentServes(2));
+             PeerNode seed = PeerNode.start(server.config())) {
+            var hashes = new java.util.ArrayList<String>();
+            for (int i = 0; i < 60; i++) {
+                hashes.add(creator.share(("page " + i).repeat(500).getBytes(StandardCharsets.UTF_8)));
+            }
+            var pins = new java.util.ArrayList<java.util.concurrent.CompletableFuture<ephemeral.peer.store.Page>>();
+            for (String h : hashes) {
+                pins.add(seed.fetch(h, true, Duration.ofSeconds(60)));
+            }
+            for (var p : pins) {
+                p.get();
+            }
+            assertEquals(new java.util.HashSet<>(hashes), seed.held());
+            assertEquals(0, seed.stats().verifyFailures());
+            assertEquals(1, creator.stats().linksOpened(), "a burst of requests from one wanter shares one connection");
+            System.out.println("busy refusals: " + creator.stats().servesRefusedBusy()
+                    + ", connections: " + creator.stats().linksOpened());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package ephemeral.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ephemeral.peer.store.Hashes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Java ↔ Java through a real signaling server and real WebRTC. */
+class ShareGetTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void getFetchesASharedPageAndVerifiesIt() throws Exception {
+        try (PeerNode holder = PeerNode.start(server.config());
+             PeerNode wanter = PeerNode.start(server.config())) {
+            byte[] page = "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8);
+            String hash = holder.share(page);
+            assertEquals(Hashes.of(page), hash);
+            assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(20)));
+            assertEquals(1, wanter.stats().pagesFetched());
+            assertTrue(wanter.held().isEmpty(), "get does not hold");
+        }
+    }
+
+    @Test
+    void largePageInManyChunksAndConnectionReuse() throws Exception {
+        try (PeerNode holder = PeerNode.start(server.config());
+             PeerNode wanter = PeerNode.start(server.config())) {
+            byte[] big = new byte[5 * 1024 * 1024 + 123];
+            new Random(1).nextBytes(big);
+            String h1 = holder.share(big);
+            long t0 = System.nanoTime();
+            assertArrayEquals(big, wanter.get(h1, Duration.ofSeconds(30)));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("5 MiB in %.3f s (%.1f MB/s)%n", secs, big.length / secs / 1e6);
+            String h2 = holder.share("second".getBytes(StandardCharsets.UTF_8));
+            assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), wanter.get(h2, Duration.ofSeconds(20)));
+            assertEquals(1, holder.stats().linksOpened(), "the second page reused the first connection");
+        }
+    }
+
+    @Test
+    void missingPageTimesOut() throws Exception {
+        try (PeerNode wanter = PeerNode.start(server.config())) {
+            String hash = Hashes.of("nobody has this".getBytes(StandardCharsets.UTF_8));
+            assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(1)));
+        }
+    }
+}

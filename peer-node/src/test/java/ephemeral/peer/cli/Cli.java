@@ -1,0 +1,72 @@
+package ephemeral.peer.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the CLI as a real subprocess (own JVM, real exit codes, real stdout). */
+final class Cli {
+    final Process process;
+    final Path out;
+    final Path err;
+
+    private Cli(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    static Cli start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("cli-out", ".txt");
+        Path err = Files.createTempFile("cli-err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        return new Cli(p, out, err);
+    }
+
+    /** Runs to completion and returns the exit code. */
+    static Cli run(String... args) throws Exception {
+        Cli c = start(args);
+        if (!c.process.waitFor(60, TimeUnit.SECONDS)) {
+            c.process.destroyForcibly();
+            throw new AssertionError("CLI did not exit: " + c.stderr());
+        }
+        return c;
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    byte[] stdoutBytes() throws IOException {
+        return Files.readAllBytes(out);
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(out);
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(err);
+    }
+
+    /** SIGTERM, as Ctrl-C would; returns the exit code, failing if the process hangs. */
+    int stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("CLI did not stop on SIGTERM");
+        }
+        return process.exitValue();
+    }
+}
