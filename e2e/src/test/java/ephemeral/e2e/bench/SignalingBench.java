@@ -24,24 +24,24 @@ final class SignalingBench {
 
     /** 1. Routing throughput (closed loop), then want → content_request latency at half that rate. */
     static List<Figure> routing(Scale scale) throws Exception {
-        String page = Load.hash("routing benchmark");
-        try (ServerProcess server = ServerProcess.start(); Load load = new Load()) {
+        String page = Frames.sha256("routing benchmark");
+        try (ServerProcess server = ServerProcess.start(); NioLoad load = new NioLoad()) {
             AtomicBoolean closedLoop = new AtomicBoolean(true);
             AtomicLong routed = new AtomicLong();
-            Map<String, LoadClient> wanters = new HashMap<>();
+            Map<String, NioLoad.Client> wanters = new HashMap<>();
             long[] sentAt = new long[scale.routingWanters()];
             Map<String, Integer> wanterIndex = new HashMap<>();
             long[] latencies = new long[4_000_000];
             AtomicLong latencyCount = new AtomicLong();
             AtomicBoolean recordLatency = new AtomicBoolean();
 
-            List<LoadClient> holders = load.connect(server.ws(), scale.routingHolders(), i -> frame -> {
-                if (!LoadClient.isType(frame, "content_request")) {
+            List<NioLoad.Client> holders = load.connect(server.ws(), scale.routingHolders(), i -> (client, frame) -> {
+                if (!Frames.isType(frame, "content_request")) {
                     return;
                 }
                 long now = System.nanoTime();
                 routed.incrementAndGet();
-                String from = LoadClient.field(frame, "from");
+                String from = Frames.field(frame, "from");
                 if (recordLatency.get()) {
                     int w = wanterIndex.get(from);
                     long n = latencyCount.getAndIncrement();
@@ -54,7 +54,7 @@ final class SignalingBench {
                 }
             });
             holders.forEach(h -> h.have(page));
-            List<LoadClient> wanterList = load.connect(server.ws(), scale.routingWanters(), i -> frame -> { });
+            List<NioLoad.Client> wanterList = load.connect(server.ws(), scale.routingWanters(), i -> (client, frame) -> { });
             for (int i = 0; i < wanterList.size(); i++) {
                 wanters.put(wanterList.get(i).peerId, wanterList.get(i));
                 wanterIndex.put(wanterList.get(i).peerId, i);
@@ -62,7 +62,7 @@ final class SignalingBench {
             awaitStats(server, s -> s.get("holders").asInt() == scale.routingHolders());
 
             wanterList.forEach(w -> w.want(page));
-            Thread.sleep(1_000); // warm-up
+            Thread.sleep(2_000); // warm-up: let the JIT settle before counting CPU time
             long r0 = routed.get();
             long cpu0 = Procs.cpuNanos(server.pid());
             long t0 = System.nanoTime();
@@ -110,18 +110,18 @@ final class SignalingBench {
 
     /** 2. Many concurrent connections, each holding one page: the server's memory per connection. */
     static List<Figure> connections(Scale scale) throws Exception {
-        try (ServerProcess server = ServerProcess.start(); Load load = new Load()) {
+        try (ServerProcess server = ServerProcess.start(); NioLoad load = new NioLoad()) {
             // warm up the code paths, then measure from an idle baseline
-            List<LoadClient> warm = load.connect(server.ws(), 200, i -> frame -> { });
-            warm.forEach(LoadClient::close);
+            List<NioLoad.Client> warm = load.connect(server.ws(), 200, i -> (client, frame) -> { });
+            warm.forEach(NioLoad.Client::close);
             awaitStats(server, s -> s.get("connections").asInt() == 0);
             // both snapshots the same way: full GC first, then RSS, so a GC between them can't skew the delta
             long heap0 = server.heapUsedAfterGc();
             long rss0 = server.rss();
             int n = scale.connections();
-            List<LoadClient> clients = load.connect(server.ws(), n, i -> frame -> { });
+            List<NioLoad.Client> clients = load.connect(server.ws(), n, i -> (client, frame) -> { });
             for (int i = 0; i < n; i++) {
-                clients.get(i).have(Load.hash("page " + i));
+                clients.get(i).have(Frames.sha256("page " + i));
             }
             awaitStats(server, s -> s.get("holders").asInt() == n);
             long heap1 = server.heapUsedAfterGc();
@@ -136,15 +136,15 @@ final class SignalingBench {
 
     /** 3. A join storm: many peers announce one page within a second; count the peers messages it costs. */
     static List<Figure> joinStorm(Scale scale) throws Exception {
-        String page = Load.hash("join storm");
-        try (ServerProcess server = ServerProcess.start(); Load load = new Load()) {
+        String page = Frames.sha256("join storm");
+        try (ServerProcess server = ServerProcess.start(); NioLoad load = new NioLoad()) {
             int n = scale.stormPeers();
             AtomicLong received = new AtomicLong();
             AtomicLong sawAll = new AtomicLong();
-            List<LoadClient> clients = load.connect(server.ws(), n, i -> frame -> {
-                if (LoadClient.isType(frame, "peers")) {
+            List<NioLoad.Client> clients = load.connect(server.ws(), n, i -> (client, frame) -> {
+                if (Frames.isType(frame, "peers")) {
                     received.incrementAndGet();
-                    if (LoadClient.intField(frame, "holders") == n) {
+                    if (Frames.intField(frame, "holders") == n) {
                         sawAll.incrementAndGet();
                     }
                 }

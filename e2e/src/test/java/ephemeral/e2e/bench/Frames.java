@@ -1,0 +1,49 @@
+package ephemeral.e2e.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Reads fields of server frames by string search instead of a JSON parser: the load generator must cost
+ * far less than the server it measures, and the server's frames have a fixed, known shape.
+ */
+final class Frames {
+    private Frames() {
+    }
+
+    static boolean isType(String frame, String type) {
+        return frame.startsWith("{\"type\":\"" + type + "\"");
+    }
+
+    /** The value of a string field, or null. */
+    static String field(String frame, String name) {
+        String key = "\"" + name + "\":\"";
+        int start = frame.indexOf(key);
+        if (start < 0) {
+            return null;
+        }
+        start += key.length();
+        return frame.substring(start, frame.indexOf('"', start));
+    }
+
+    /** The value of an integer field. */
+    static int intField(String frame, String name) {
+        String key = "\"" + name + "\":";
+        int start = frame.indexOf(key) + key.length();
+        int end = start;
+        while (end < frame.length() && Character.isDigit(frame.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(frame.substring(start, end));
+    }
+
+    static String sha256(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
