@@ -5,6 +5,9 @@
 
 import { Download, receiveChannel } from './receiver.js';
 
+/** A routed holder answers with an offer within milliseconds; silence this long means: ask again. */
+const OFFER_MS = 2000;
+/** From a holder's offer to an open channel. */
 const CONNECT_MS = 5000;
 const MAX_EXCLUDE = 64;
 
@@ -35,6 +38,7 @@ export class PageFetch {
     /** peers that timed out or vanished: excluded until every known holder has failed once */
     this.failed = new Set();
     this.offeredBy = null; // the holder that signalled an offer for this page, before its channel opened
+    this.offerAt = 0;
     this.rejected = 0; // how many times bytes failed verification
     this.lastError = null;
     this.timer = null;
@@ -67,7 +71,9 @@ export class PageFetch {
    * @param {string} peerId
    */
   noteOffer(peerId) {
-    if (this.state === 'waiting') this.offeredBy = peerId;
+    if (this.state !== 'waiting') return;
+    this.offeredBy = peerId;
+    this.offerAt = performance.now();
   }
 
   /**
@@ -116,7 +122,8 @@ export class PageFetch {
 
   want() {
     this.offeredBy = null;
-    if (this.failed.size > 0 && this.failed.size >= this.holders()) this.failed.clear();
+    // every holder but the liars failed once: give them another chance
+    if (this.failed.size > 0 && this.failed.size + this.liars.size >= this.holders()) this.failed.clear();
     const exclude = [...this.liars, ...this.failed].slice(-MAX_EXCLUDE);
     const msg = { type: 'want', hash: this.hash };
     if (exclude.length) msg.exclude = exclude;
@@ -125,21 +132,27 @@ export class PageFetch {
     this.armConnectTimer();
   }
 
-  // A routed holder that never opens a channel: exclude it and ask again. While nobody holds the page
-  // the want simply stays pending at the server.
-  armConnectTimer() {
+  // A routed holder that never offers, or whose channel never opens: ask again (excluding it when we
+  // know who it was; the server does not tell the wanter whom it chose, only the holder's offer does).
+  // While nobody holds the page the want simply stays pending at the server.
+  armConnectTimer(ms = OFFER_MS) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.state !== 'waiting') return;
       if (this.offeredBy) {
+        const left = CONNECT_MS - (performance.now() - this.offerAt);
+        if (left > 0) {
+          this.armConnectTimer(left);
+          return;
+        }
         this.failed.add(this.offeredBy);
         this.lastError = 'timeout';
         this.want();
-      } else if (this.holders() > 0) {
+      } else if (this.holders() > this.liars.size) {
         this.want();
       } else {
         this.armConnectTimer();
       }
-    }, CONNECT_MS);
+    }, ms);
   }
 }

@@ -13,7 +13,10 @@ export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024 * 1024;
 /** Transfers one tab serves at once; more get `busy` and ask another holder. */
 export const MAX_UPLOADS = 16;
 
-/** A peer of the network. Dispatches 'change' whenever something worth showing changed. */
+/**
+ * A peer of the network. Dispatches 'change' (a CustomEvent whose `detail.urgent` is true when a page
+ * just arrived) whenever something worth showing changed.
+ */
 export class Node extends EventTarget {
   /**
    * @param {object} [opts]
@@ -89,7 +92,7 @@ export class Node extends EventTarget {
         dl.parts = []; // the Blob has its own copy: don't hold the page twice
         this.signaling.send({ type: 'unwant', hash });
         this.signaling.send({ type: 'have', hash });
-        this.changed();
+        this.changed(true);
       },
     });
     this.fetches.set(hash, fetch);
@@ -121,7 +124,6 @@ export class Node extends EventTarget {
   }
 
   onWelcome(welcome) {
-    performance.mark('t-welcome');
     this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
     this.limits = welcome.limits || {};
     const batch = this.limits.maxHashesPerMessage || 1000;
@@ -140,7 +142,6 @@ export class Node extends EventTarget {
         break;
       case 'signal':
         if (msg.data && msg.data.sdp && msg.data.sdp.type === 'offer') {
-          performance.mark('t-offer');
           const fetch = this.fetches.get(msg.hash);
           if (fetch) fetch.noteOffer(msg.from);
         }
@@ -170,7 +171,6 @@ export class Node extends EventTarget {
   // The holder says which page a channel is for in its `protocol`; a peer that leaves it empty opened
   // it for the hash it was paired for, or (on a reused connection) for some page we are waiting on.
   onIncomingChannel(channel, peerId, pairedHash) {
-    performance.mark('t-channel');
     const hinted = isHash(channel.protocol) ? channel.protocol : null;
     let fetch = this.fetches.get(hinted || pairedHash);
     if (!hinted && (!fetch || fetch.state !== 'waiting')) {
@@ -179,7 +179,8 @@ export class Node extends EventTarget {
     if (!fetch || !fetch.attach(channel, peerId)) channel.close();
   }
 
-  changed() {
-    this.dispatchEvent(new Event('change'));
+  /** @param {boolean} [urgent] something to show at once (a page arrived), not a progress tick */
+  changed(urgent = false) {
+    this.dispatchEvent(new CustomEvent('change', { detail: { urgent } }));
   }
 }

@@ -76,7 +76,6 @@ export class PeerManager {
         await this.flush(conn);
         await conn.pc.setLocalDescription(await conn.pc.createAnswer());
         this.signal(conn, { sdp: plain(conn.pc.localDescription) });
-        performance.mark('t-answered');
       } else if (data.sdp && data.sdp.type === 'answer') {
         if (!conn || conn.pc.signalingState !== 'have-local-offer') return;
         await conn.pc.setRemoteDescription(data.sdp);

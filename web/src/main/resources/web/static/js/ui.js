@@ -18,11 +18,12 @@ export class Ui {
   constructor(node) {
     this.node = node;
     this.file = null;
-    this.shownHash = null; // the hash whose content is in the DOM
+    this.shownHash = null; // the hash whose content is being put into the DOM
+    this.renderedHash = null; // the hash whose content is in the DOM
     this.downloadUrl = null;
     this.lastPaint = 0;
     this.paintQueued = false;
-    node.addEventListener('change', () => this.schedule());
+    node.addEventListener('change', (ev) => (ev.detail && ev.detail.urgent ? this.render() : this.schedule()));
     this.bindHome();
     $('copy-link').addEventListener('click', () => this.copyLink());
     document.addEventListener('click', (ev) => this.onLinkClick(ev));
@@ -184,7 +185,8 @@ export class Ui {
     let state;
     let status;
     if (page) {
-      state = 'shown';
+      // 'shown' only once the content is in the DOM (reading the Blob is asynchronous)
+      state = this.renderedHash === hash ? 'shown' : 'verified';
       status = counts && counts.holders <= 1
         ? 'You are the only holder: this page disappears when you close this tab.'
         : 'You hold this page and serve it to visitors while this tab is open.';
@@ -248,6 +250,7 @@ export class Ui {
 
   async showContent(page, loc) {
     this.shownHash = page.hash;
+    this.renderedHash = null;
     const name = page.name || loc.name;
     const mime = page.mime || loc.mime;
     const pre = $('content');
@@ -267,7 +270,7 @@ export class Ui {
       pre.textContent = '';
       $('truncated').hidden = true;
       $('download-row').hidden = false;
-      markShown();
+      setShown(this, page.hash);
       return;
     }
     const full = page.blob.size <= FULL_TEXT_BYTES;
@@ -275,13 +278,14 @@ export class Ui {
     if (this.shownHash !== page.hash) return;
     pre.textContent = new TextDecoder('utf-8').decode(bytes);
     pre.hidden = false;
-    markShown();
+    setShown(this, page.hash);
     $('truncated').hidden = full;
     $('download-row').hidden = !name && full;
   }
 
   clearContent() {
     this.shownHash = null;
+    this.renderedHash = null;
     $('content').textContent = '';
     $('content').hidden = true;
     $('file-card').hidden = true;
@@ -293,4 +297,11 @@ export class Ui {
 // "navigation → verified content on screen", readable with performance.getEntriesByName('content-shown')
 function markShown() {
   if (performance.getEntriesByName('content-shown').length === 0) performance.mark('content-shown');
+}
+
+/** The DOM now shows `hash`'s content. */
+function setShown(ui, hash) {
+  ui.renderedHash = hash;
+  if (ui.loc && ui.loc.hash === hash) $('page-view').dataset.state = 'shown';
+  markShown();
 }

@@ -1,0 +1,71 @@
+package ephemeral.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import ephemeral.e2e.Browsers.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Saves screenshots of the home page and of a page view at desktop and phone widths under
+ * target/screenshots/ (see {@link Screenshots}), for people to look at, and checks that the phone layout
+ * does not scroll sideways.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScreenshotsE2ETest {
+    private Browsers browsers;
+    private TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        browsers = Browsers.create();
+    }
+
+    @AfterAll
+    void stop() {
+        browsers.close();
+        server.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void homeAndPageView(Kind kind) {
+        String text = "Meeting notes — " + kind + "\n\n"
+                + "* Pages are addressed by the SHA-256 of their bytes.\n"
+                + "* Whoever opens the link gets the bytes from a browser that holds them, checks them, and holds them too.\n"
+                + "* <b>Markup</b> shows as text.\n";
+        AppPage holder = AppPage.in(browsers, kind).open(server.baseUrl() + "/");
+        String url = holder.shareText(text);
+        for (boolean phone : new boolean[] {false, true}) {
+            String size = phone ? "phone" : "desktop";
+            Browser.NewContextOptions options = new Browser.NewContextOptions()
+                    .setViewportSize(phone ? 390 : 1280, phone ? 844 : 800);
+            if (phone && kind == Kind.CHROMIUM) options.setIsMobile(true).setDeviceScaleFactor(2).setHasTouch(true);
+            AppPage p = AppPage.in(browsers, kind, options).open(server.baseUrl() + "/");
+            p.page().fill("#text", "Write your page here…");
+            shot(p.page(), kind, size, "home");
+            p.page().navigate(url);
+            p.waitConnected();
+            p.waitState("shown");
+            p.waitCounts(2, 0);
+            shot(p.page(), kind, size, "page");
+            boolean noSideScroll = (Boolean) p.page().evaluate(
+                    "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
+            assertTrue(noSideScroll, size + " layout scrolls sideways");
+            p.close();
+        }
+        holder.close();
+    }
+
+    private static void shot(Page page, Kind kind, String size, String view) {
+        Screenshots.save(page, view + "-" + size + "-" + kind.name().toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,141 @@
+package ephemeral.e2e;
+
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import ephemeral.e2e.Browsers.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Large files: 50 MB each way between Chromium and Firefox with progress shown, and a holder that
+ * vanishes mid-transfer (the visitor resumes from another holder). No frame the server saw holds any
+ * of the files' bytes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransferE2ETest {
+    private static final int LARGE = 50 * 1024 * 1024;
+    private static final double SLOW_MS = 120_000;
+
+    private Browsers browsers;
+    private TestServer server;
+    private final List<String> secrets = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        browsers = Browsers.create();
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            server.assertNoFrameContains(secrets);
+        } finally {
+            browsers.close();
+            server.close();
+        }
+    }
+
+    private String marker(String what) {
+        String secret = "e2e-" + what + "-" + UUID.randomUUID();
+        secrets.add(secret);
+        return secret;
+    }
+
+    /** Scenario 6: a 50 MB file, verified on arrival, with a progress bar showing bytes and speed. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void largeFileMovesBetweenBrowsers(Kind sender) {
+        byte[] bytes = Payloads.random(LARGE, marker("file"), sender.ordinal());
+        String sha = AppPage.sha256Hex(bytes);
+        Path file = Payloads.write("large-" + sender + ".bin", bytes);
+
+        AppPage a = AppPage.in(browsers, sender).open(server.baseUrl() + "/");
+        String url = a.shareFile(file, sha);
+        assertTrue(url.contains("#name=large-" + sender + ".bin"), url);
+
+        AppPage b = AppPage.in(browsers, sender.other()).open(url);
+        assertThat(b.page().locator("#progress-box")).isVisible(visible());
+        b.waitState("shown", SLOW_MS);
+        assertThat(b.page().locator("#progress-text")).containsText("verified");
+        assertThat(b.page().locator("#progress-text")).containsText("MB/s");
+        assertThat(b.page().locator("#file-title")).hasText("large-" + sender + ".bin");
+        Screenshots.save(b.page(), "file-desktop-" + b.kind().name().toLowerCase(Locale.ROOT));
+        b.waitCounts(2, 0);
+        if (b.kind() == Kind.CHROMIUM) {
+            assertEquals(sha, b.downloadedSha256());
+        } else {
+            // Firefox's bytes can't be read from the test (see AppPage#downloadedSha256): pass them on
+            a.close();
+            AppPage c = AppPage.in(browsers, Kind.CHROMIUM).open(url);
+            c.waitState("shown", SLOW_MS);
+            assertEquals(sha, c.downloadedSha256());
+            c.close();
+        }
+        a.close();
+        b.close();
+        Payloads.delete(file);
+    }
+
+    /**
+     * Scenario 7: the serving holder disappears mid-transfer of a 100 MB page; the visitor, whose tab
+     * stays responsive, completes from the other holder.
+     */
+    @Test
+    void visitorResumesFromAnotherHolderWhenItsHolderVanishes() {
+        int size = 100 * 1024 * 1024;
+        byte[] bytes = Payloads.random(size, marker("resume"), 7);
+        String sha = AppPage.sha256Hex(bytes);
+        Path file = Payloads.write("resume.bin", bytes);
+
+        AppPage a = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
+        String url = a.shareFile(file, sha);
+        AppPage b = AppPage.in(browsers, Kind.FIREFOX).open(url);
+        b.waitState("shown", SLOW_MS);
+        a.waitCounts(2, 0);
+
+        AppPage c = AppPage.in(browsers, Kind.CHROMIUM).open(url);
+        assertThat(c.page().locator("#progress-box")).isVisible(visible());
+        // the tab stays responsive while 100 MB arrive: a frame is painted within a second
+        long t0 = System.nanoTime();
+        c.page().evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))");
+        long frameMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(frameMs < 1000, "no frame for " + frameMs + " ms during the transfer");
+        Waits.until("a holder to show it is sending", Duration.ofSeconds(20), () -> sending(a) || sending(b));
+        AppPage serving = sending(a) ? a : b;
+        AppPage remaining = serving == a ? b : a;
+        double received = ((Number) c.page().evaluate("() => document.getElementById('progress').value")).doubleValue();
+        assertTrue(received < size, "the transfer finished before the holder could leave");
+        serving.close();
+
+        c.waitState("shown", SLOW_MS);
+        assertEquals(sha, c.downloadedSha256());
+        c.waitCounts(2, 0);
+        remaining.waitCounts(2, 0);
+        remaining.close();
+        c.close();
+        Payloads.delete(file);
+    }
+
+    private static boolean sending(AppPage p) {
+        return p.page().locator("#serving").textContent().contains("sending");
+    }
+
+    private static LocatorAssertions.IsVisibleOptions visible() {
+        return new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW_MS);
+    }
+}
