@@ -56,6 +56,23 @@ class TransferE2ETest {
         return secret;
     }
 
+    /** Sharing keeps a copy of the bytes: moving or deleting the file afterwards does not break the page. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aSharedFileOutlivesTheFileOnDisk(Kind sender) {
+        byte[] bytes = Payloads.random(2 * 1024 * 1024, marker("deleted"), 10 + sender.ordinal());
+        Path file = Payloads.write("deleted-" + sender + ".bin", bytes);
+        AppPage a = AppPage.in(browsers, sender).open(server.baseUrl() + "/");
+        String url = a.shareFile(file, AppPage.sha256Hex(bytes));
+        Payloads.delete(file);
+
+        AppPage b = AppPage.in(browsers, sender.other()).open(url);
+        b.waitState("shown", SLOW_MS);
+        b.waitCounts(2, 0);
+        a.close();
+        b.close();
+    }
+
     /** Scenario 6: a 50 MB file, verified on arrival, with a progress bar showing bytes and speed. */
     @ParameterizedTest
     @EnumSource(Kind.class)

@@ -1,5 +1,6 @@
 package ephemeral.e2e.bench;
 
+import ephemeral.peer.PeerNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,9 @@ public final class Bench {
         all.put("routing", SignalingBench::routing);
         all.put("connections", SignalingBench::connections);
         all.put("storm", SignalingBench::joinStorm);
+        all.put("ttc", BrowserBench::timeToContent);
+        all.put("throughput", BrowserBench::throughput);
+        all.put("seed", SeedBench::seed);
         return all;
     }
 
@@ -47,13 +51,17 @@ public final class Bench {
                 }
             }
         }
-        Result result = run(scale, only);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, result.markdown(scale), StandardCharsets.UTF_8);
-            System.out.println("wrote " + out);
+        try {
+            Result result = run(scale, only);
+            if (out != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, result.markdown(scale), StandardCharsets.UTF_8);
+                System.out.println("wrote " + out);
+            }
+            System.exit(result.failures.isEmpty() ? 0 : 1);
+        } finally {
+            PeerNode.disposeNative(); // the JVM cannot exit while the native factory lives
         }
-        System.exit(result.failures.isEmpty() ? 0 : 1);
     }
 
     /** What a run produced: figures, and the benchmarks that could not run (with why). */
@@ -95,7 +103,7 @@ public final class Bench {
                     System.out.println(f.line());
                     figures.add(f);
                 }
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) { // Playwright's waits fail with AssertionError
                 String why = e.getClass().getSimpleName() + ": " + e.getMessage();
                 System.out.println(bench.getKey() + " FAILED: " + why);
                 e.printStackTrace();

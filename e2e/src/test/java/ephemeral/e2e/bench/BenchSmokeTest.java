@@ -21,7 +21,8 @@ class BenchSmokeTest {
         assertEquals(java.util.Map.of(), result.failures(), "benchmarks that failed to run");
         assertFalse(result.figures().isEmpty());
         for (Figure f : result.figures()) {
-            assertTrue(Double.isFinite(f.value()) && f.value() >= 0, "bad figure " + f.line());
+            // finite, not necessarily positive: at smoke scale a memory delta can be below the noise
+            assertTrue(Double.isFinite(f.value()), "bad figure " + f.line());
         }
         String md = result.markdown(Scale.SMOKE);
         for (String name : Bench.benchmarks().keySet()) {

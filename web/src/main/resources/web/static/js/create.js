@@ -1,7 +1,7 @@
 // Turning what the user wrote or dropped into a page: bytes, their SHA-256, and the link. A file's name
 // and type ride in the URL fragment, which browsers never send to the server.
 
-import { Sha256, hasWebCrypto, hashBlob, isHash, toHex } from './sha256.js';
+import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
 
 /**
  * @param {string} text
@@ -21,8 +21,8 @@ export async function pageFromText(text) {
  * @returns {Promise<import('./store.js').Page>}
  */
 export async function pageFromFile(file, onProgress) {
-  const hash = await hashBlob(file, onProgress);
-  return { hash, blob: file, name: file.name || 'file', mime: file.type || undefined };
+  const { hash, copy } = await hashAndCopy(file, onProgress);
+  return { hash, blob: copy, name: file.name || 'file', mime: file.type || undefined };
 }
 
 /**

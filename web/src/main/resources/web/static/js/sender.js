@@ -52,7 +52,9 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
       try {
         await sendPage(channel, page, offset);
       } catch (e) {
-        // the channel closed under us: the wanter resumes elsewhere
+        // the channel closed under us, or the bytes could not be read: either way this attempt is over, and
+        // closing tells the wanter to resume elsewhere now rather than after its stall timeout
+        channel.close();
       } finally {
         onActive(false);
       }

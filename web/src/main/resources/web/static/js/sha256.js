@@ -140,24 +140,28 @@ export function hasWebCrypto() {
 const SLICE = 4 * 1024 * 1024;
 
 /**
- * SHA-256 of a Blob (or File) as hex, reading it in slices so the tab stays responsive. Uses WebCrypto
- * for blobs small enough to read at once when it exists, the incremental fallback otherwise.
+ * Reads a blob once, hashing it and keeping a copy of its bytes: a shared file must not depend on the
+ * file on disk, which the user may move, change or delete after sharing it.
  * @param {Blob} blob
  * @param {(done: number, total: number) => void} [onProgress]
- * @returns {Promise<string>}
+ * @returns {Promise<{hash: string, copy: Blob}>}
  */
-export async function hashBlob(blob, onProgress) {
+export async function hashAndCopy(blob, onProgress) {
   if (hasWebCrypto() && blob.size <= 256 * 1024 * 1024) {
-    const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+    const bytes = await blob.arrayBuffer();
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
     if (onProgress) onProgress(blob.size, blob.size);
-    return toHex(new Uint8Array(digest));
+    return { hash: toHex(new Uint8Array(digest)), copy: new Blob([bytes]) };
   }
   const hasher = new Sha256();
+  const parts = [];
   for (let off = 0; off < blob.size; off += SLICE) {
-    hasher.update(new Uint8Array(await blob.slice(off, off + SLICE).arrayBuffer()));
+    const part = await blob.slice(off, off + SLICE).arrayBuffer();
+    hasher.update(new Uint8Array(part));
+    parts.push(part);
     if (onProgress) onProgress(Math.min(off + SLICE, blob.size), blob.size);
   }
-  return hasher.hex();
+  return { hash: hasher.hex(), copy: new Blob(parts) };
 }
 
 /** @returns {boolean} whether `s` is a page address: 64 lowercase hex characters */

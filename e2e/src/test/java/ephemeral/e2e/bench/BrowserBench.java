@@ -1,0 +1,192 @@
+package ephemeral.e2e.bench;
+
+import com.microsoft.playwright.Page;
+import ephemeral.e2e.AppPage;
+import ephemeral.e2e.Browsers;
+import ephemeral.e2e.Payloads;
+import ephemeral.peer.PeerConfig;
+import ephemeral.peer.PeerNode;
+import ephemeral.signaling.SignalingConfig;
+import ephemeral.signaling.SignalingServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Figures 4 and 5: time to content in Chromium, and page throughput between browsers and Java peers. */
+final class BrowserBench {
+    private static final Browsers.Kind CHROMIUM = Browsers.Kind.CHROMIUM;
+
+    private BrowserBench() {
+    }
+
+    /** 4. A fresh Chromium visitor opens a small page held by one other Chromium. */
+    static List<Figure> timeToContent(Scale scale) throws Exception {
+        SignalingServer server = SignalingServer.create(SignalingConfig.defaults().withHost("127.0.0.1").withPort(0)).start();
+        try (Browsers browsers = Browsers.create()) {
+            String base = "http://127.0.0.1:" + server.port();
+            AppPage holder = AppPage.in(browsers, CHROMIUM).open(base + "/");
+            String text = UUID.randomUUID() + " " + "x".repeat(Math.max(0, scale.ttcBytes() - 37));
+            String url = holder.shareText(text);
+            visit(browsers, url); // warm-up: the browser's first context pays one-off start-up costs
+            double[] shown = new double[scale.ttcTrials()];
+            double[] wantToVerified = new double[scale.ttcTrials()];
+            for (int i = 0; i < scale.ttcTrials(); i++) {
+                double[] marks = visit(browsers, url);
+                shown[i] = marks[0];
+                wantToVerified[i] = marks[2] - marks[1];
+            }
+            holder.close();
+            Arrays.sort(shown);
+            Arrays.sort(wantToVerified);
+            String trials = scale.ttcTrials() + " fresh visitors (new browser context each), " + scale.ttcBytes() + " B page";
+            return List.of(
+                    Figure.atMost("ttc.navigation_to_content.p50", percentile(shown, 0.5), "ms", 400).withNote(trials),
+                    Figure.atMost("ttc.navigation_to_content.p95", percentile(shown, 0.95), "ms", 800),
+                    Figure.info("ttc.want_to_verified.p50", percentile(wantToVerified, 0.5), "ms"),
+                    Figure.info("ttc.want_to_verified.p95", percentile(wantToVerified, 0.95), "ms"));
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** @return the visitor's performance marks: content shown, want sent, content verified (ms since navigation) */
+    private static double[] visit(Browsers browsers, String url) {
+        AppPage visitor = AppPage.in(browsers, CHROMIUM);
+        try {
+            visitor.page().navigate(url);
+            visitor.waitState("shown");
+            return new double[] {mark(visitor.page(), "content-shown"), mark(visitor.page(), "want-sent"),
+                mark(visitor.page(), "content-verified")};
+        } finally {
+            visitor.close();
+        }
+    }
+
+    private static double mark(Page page, String name) {
+        return ((Number) page.evaluate("n => performance.getEntriesByName(n)[0].startTime", name)).doubleValue();
+    }
+
+    /**
+     * 5. One page of {@code throughputBytes} across each pair of peer kinds, each against the raw data-channel
+     * limit of its platform measured in the same run with the same chunking and flow control.
+     */
+    static List<Figure> throughput(Scale scale) throws Exception {
+        int size = scale.throughputBytes();
+        double mib = size / 1048576.0;
+        SignalingServer server = SignalingServer.create(SignalingConfig.defaults().withHost("127.0.0.1").withPort(0)).start();
+        String base = "http://127.0.0.1:" + server.port();
+        PeerConfig peers = PeerConfig.defaults().withServer(base).withMaxPageBytes(2L * size + (1 << 20))
+                .withMemoryBudgetBytes(4L * size + (1 << 20));
+        List<Figure> figures = new ArrayList<>();
+        try (Browsers browsers = Browsers.create(); PeerNode javaA = PeerNode.start(peers); PeerNode javaB = PeerNode.start(peers)) {
+            Page scratch = browsers.newContext(CHROMIUM).newPage();
+            scratch.navigate(base + "/healthz");
+            double rawBrowser = mib / (((Number) scratch.evaluate(RAW_BROWSER_JS, size)).doubleValue() / 1000);
+            double rawJava = mib / RawJavaChannel.seconds(size);
+            figures.add(Figure.info("throughput.raw_limit.chromium", rawBrowser, "MiB/s")
+                    .withNote("two RTCPeerConnections in one page, 64 KiB messages, ≤ 1 MiB buffered"));
+            figures.add(Figure.info("throughput.raw_limit.java", rawJava, "MiB/s")
+                    .withNote("two webrtc-java peer connections in one JVM, same chunking and flow control"));
+
+            // Chromium → Chromium
+            System.out.println("  measuring " + "Chromium → Chromium" + " …");
+            byte[] bytes = Payloads.random(size, "cc", 1);
+            Path file = Payloads.write("throughput-cc.bin", bytes);
+            AppPage holder = AppPage.in(browsers, CHROMIUM).open(base + "/");
+            String url = holder.shareFile(file, AppPage.sha256Hex(bytes));
+            Payloads.delete(file);
+            double cc = mib / browserFetchSeconds(browsers, url);
+            holder.close();
+            figures.addAll(pair("chromium_to_chromium", cc, rawBrowser));
+
+            // Java → Chromium
+            System.out.println("  measuring " + "Java → Chromium" + " …");
+            String javaPage = javaA.share(Payloads.random(size, "jc", 2));
+            double jc = mib / browserFetchSeconds(browsers, base + "/" + javaPage);
+            javaA.drop(javaPage);
+            figures.addAll(pair("java_to_chromium", jc, Math.min(rawBrowser, rawJava)));
+
+            // Chromium → Java
+            System.out.println("  measuring " + "Chromium → Java" + " …");
+            bytes = Payloads.random(size, "cj", 3);
+            file = Payloads.write("throughput-cj.bin", bytes);
+            holder = AppPage.in(browsers, CHROMIUM).open(base + "/");
+            holder.shareFile(file, AppPage.sha256Hex(bytes));
+            Payloads.delete(file);
+            long t0 = System.nanoTime();
+            javaB.get(AppPage.sha256Hex(bytes), Duration.ofMinutes(5));
+            double cj = mib / ((System.nanoTime() - t0) / 1e9);
+            holder.close();
+            figures.addAll(pair("chromium_to_java", cj, Math.min(rawBrowser, rawJava)));
+
+            // Java → Java
+            System.out.println("  measuring " + "Java → Java" + " …");
+            String jj = javaA.share(Payloads.random(size, "jj", 4));
+            t0 = System.nanoTime();
+            javaB.get(jj, Duration.ofMinutes(5));
+            figures.addAll(pair("java_to_java", mib / ((System.nanoTime() - t0) / 1e9), rawJava));
+        } finally {
+            server.stop();
+        }
+        return figures;
+    }
+
+    private static List<Figure> pair(String name, double mibPerSecond, double limit) {
+        return List.of(
+                Figure.info("throughput." + name, mibPerSecond, "MiB/s"),
+                Figure.atLeast("throughput." + name + ".of_limit", mibPerSecond / limit, "× limit", 0.8)
+                        .withNote("want sent → page verified, against the slower side's raw limit"));
+    }
+
+    /** A fresh Chromium visitor fetches the page: seconds from its {@code want} to the page verified. */
+    private static double browserFetchSeconds(Browsers browsers, String url) {
+        AppPage visitor = AppPage.in(browsers, CHROMIUM);
+        try {
+            visitor.page().navigate(url);
+            visitor.waitState("shown", 300_000);
+            return (mark(visitor.page(), "content-verified") - mark(visitor.page(), "want-sent")) / 1000;
+        } finally {
+            visitor.close();
+        }
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** The browser's ceiling: one channel between two connections in one page, as the app's sender paces it. */
+    private static final String RAW_BROWSER_JS = """
+            async (size) => {
+              const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+              a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+              b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+              const tx = a.createDataChannel('raw');
+              tx.binaryType = 'arraybuffer';
+              const got = new Promise((resolve) => {
+                b.ondatachannel = (e) => {
+                  let n = 0;
+                  e.channel.onmessage = (m) => { n += m.data.byteLength; if (n >= size) resolve(performance.now()); };
+                };
+              });
+              await a.setLocalDescription(await a.createOffer());
+              await b.setRemoteDescription(a.localDescription);
+              await b.setLocalDescription(await b.createAnswer());
+              await a.setRemoteDescription(b.localDescription);
+              await new Promise((r) => { tx.onopen = r; });
+              const chunk = new Uint8Array(65536);
+              tx.bufferedAmountLowThreshold = 256 * 1024;
+              const start = performance.now();
+              for (let sent = 0; sent < size; sent += chunk.length) {
+                if (tx.bufferedAmount > 1024 * 1024) {
+                  await new Promise((r) => { tx.onbufferedamountlow = r; });
+                }
+                tx.send(chunk);
+              }
+              const end = await got;
+              a.close(); b.close();
+              return end - start;
+            }""";
+}
