@@ -3,16 +3,11 @@ package ephemeral.e2e;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.Browsers.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,40 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hostile content. Each scenario runs twice, starting from either browser, so every hop goes both ways.
  * At the end: no frame the server received or sent held any page's content.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PagesE2ETest {
-    private Browsers browsers;
-    private TestServer server;
-    private final List<String> secrets = new ArrayList<>();
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        browsers = Browsers.create();
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            server.assertNoFrameContains(secrets); // scenario 9
-        } finally {
-            browsers.close();
-            server.close();
-        }
-    }
-
-    private String distinctive(String what) {
-        String secret = "e2e-" + what + "-" + UUID.randomUUID();
-        secrets.add(secret);
-        return secret;
-    }
+class PagesE2ETest extends BrowserE2E {
 
     /** Scenarios 1–3: create/open, hand-over, nobody holds it, shared again. */
     @ParameterizedTest
     @EnumSource(Kind.class)
     void pageLivesAsLongAsSomeoneHoldsIt(Kind first) {
         Kind second = first.other();
-        String text = "Hello from " + first + "\n" + distinctive("lifecycle") + "\nünïcødé ✓";
+        String text = "Hello from " + first + "\n" + secret("lifecycle") + "\nünïcødé ✓";
 
         // 1. A creates; the address is the SHA-256 of the text; B opens it and shows the same text
         AppPage a = AppPage.in(browsers, first).open(server.baseUrl() + "/");
@@ -107,8 +76,8 @@ class PagesE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void secondPageReusesTheConnection(Kind holderKind) {
-        String first = "first page " + distinctive("reuse1");
-        String second = "second page " + distinctive("reuse2");
+        String first = "first page " + secret("reuse1");
+        String second = "second page " + secret("reuse2");
         AppPage a = AppPage.in(browsers, holderKind).open(server.baseUrl() + "/");
         String url1 = a.shareText(first);
         a.page().click("#new-page");
@@ -135,7 +104,7 @@ class PagesE2ETest {
     @EnumSource(Kind.class)
     void warnsBeforeClosingTheLastCopy(Kind creator) {
         AppPage a = AppPage.in(browsers, creator).open(server.baseUrl() + "/");
-        String url = a.shareText("only copy " + distinctive("unload"));
+        String url = a.shareText("only copy " + secret("unload"));
         a.waitCounts(1, 0);
         a.page().close(new Page.CloseOptions().setRunBeforeUnload(true));
         // waitForCondition, not a plain poll: Playwright delivers the dialog event only inside its calls
@@ -160,7 +129,7 @@ class PagesE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void silentHolderIsRoutedAround(Kind visitorKind) {
-        String text = "silence " + distinctive("silent");
+        String text = "silence " + secret("silent");
         String hash = AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
         String url = server.baseUrl() + "/" + hash;
         AppPage visitor = AppPage.in(browsers, visitorKind).open(url);
@@ -190,7 +159,7 @@ class PagesE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void markupIsShownAsText(Kind creator) {
-        String text = "<img src=x onerror=alert(1)><script>alert(2)</script><b>" + distinctive("xss") + "</b>";
+        String text = "<img src=x onerror=alert(1)><script>alert(2)</script><b>" + secret("xss") + "</b>";
         AppPage a = AppPage.in(browsers, creator).open(server.baseUrl() + "/");
         String url = a.shareText(text);
         AppPage b = AppPage.in(browsers, creator.other()).open(url);
@@ -212,7 +181,7 @@ class PagesE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void lyingHolderIsDetected(Kind visitorKind) {
-        String truth = "the real page " + distinctive("truth");
+        String truth = "the real page " + secret("truth");
         String hash = AppPage.sha256Hex(truth.getBytes(StandardCharsets.UTF_8));
         String lie = "LIE!" + truth.substring(4); // same length, different bytes
         String url = server.baseUrl() + "/" + hash;

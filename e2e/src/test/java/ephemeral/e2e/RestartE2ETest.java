@@ -1,14 +1,10 @@
 package ephemeral.e2e;
 
 import ephemeral.e2e.Browsers.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,38 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * reconnect with backoff and announce what they hold (and renew what they wait for); new visitors in
  * either browser still get the page.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RestartE2ETest {
-    private Browsers browsers;
-    private TestServer server;
-    private final String secret = "e2e-restart-" + UUID.randomUUID();
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        browsers = Browsers.create();
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            server.assertNoFrameContains(List.of(secret));
-        } finally {
-            browsers.close();
-            server.close();
-        }
-    }
+class RestartE2ETest extends BrowserE2E {
 
     @Test
     void pagesSurviveASignalingRestart() {
-        String text = "survives restarts\n" + secret;
+        String text = "survives restarts\n" + secret("restart");
         AppPage a = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
         String url = a.shareText(text);
         AppPage b = AppPage.in(browsers, Kind.FIREFOX).open(url);
         b.waitState("shown");
         a.waitCounts(2, 0);
         // a visitor waiting for a page nobody holds yet: its want must be renewed with the new server
-        String later = "shared after the restart\n" + secret;
+        String later = "shared after the restart\n" + secret("restart-later");
         AppPage w = AppPage.in(browsers, Kind.FIREFOX)
                 .open(server.baseUrl() + "/" + AppPage.sha256Hex(later.getBytes(StandardCharsets.UTF_8)));
         w.waitState("nobody");

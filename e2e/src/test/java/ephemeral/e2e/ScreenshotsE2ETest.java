@@ -3,9 +3,6 @@ package ephemeral.e2e;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import ephemeral.e2e.Browsers.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,22 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * target/screenshots/ (see {@link Screenshots}), for people to look at, and checks that the phone layout
  * does not scroll sideways.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScreenshotsE2ETest {
-    private Browsers browsers;
-    private TestServer server;
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        browsers = Browsers.create();
-    }
-
-    @AfterAll
-    void stop() {
-        browsers.close();
-        server.close();
-    }
+class ScreenshotsE2ETest extends BrowserE2E {
 
     @ParameterizedTest
     @EnumSource(Kind.class)

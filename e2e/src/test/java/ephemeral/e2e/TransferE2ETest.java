@@ -2,19 +2,13 @@ package ephemeral.e2e;
 
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.Browsers.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,42 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * vanishes mid-transfer (the visitor resumes from another holder). No frame the server saw holds any
  * of the files' bytes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TransferE2ETest {
+class TransferE2ETest extends BrowserE2E {
     private static final int LARGE = 50 * 1024 * 1024;
     private static final double SLOW_MS = 120_000;
 
-    private Browsers browsers;
-    private TestServer server;
-    private final List<String> secrets = new ArrayList<>();
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        browsers = Browsers.create();
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            server.assertNoFrameContains(secrets);
-        } finally {
-            browsers.close();
-            server.close();
-        }
-    }
-
-    private String marker(String what) {
-        String secret = "e2e-" + what + "-" + UUID.randomUUID();
-        secrets.add(secret);
-        return secret;
-    }
 
     /** Sharing keeps a copy of the bytes: moving or deleting the file afterwards does not break the page. */
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aSharedFileOutlivesTheFileOnDisk(Kind sender) {
-        byte[] bytes = Payloads.random(2 * 1024 * 1024, marker("deleted"), 10 + sender.ordinal());
+        byte[] bytes = Payloads.random(2 * 1024 * 1024, secret("deleted"), 10 + sender.ordinal());
         Path file = Payloads.write("deleted-" + sender + ".bin", bytes);
         AppPage a = AppPage.in(browsers, sender).open(server.baseUrl() + "/");
         String url = a.shareFile(file, AppPage.sha256Hex(bytes));
@@ -77,7 +45,7 @@ class TransferE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void largeFileMovesBetweenBrowsers(Kind sender) {
-        byte[] bytes = Payloads.random(LARGE, marker("file"), sender.ordinal());
+        byte[] bytes = Payloads.random(LARGE, secret("file"), sender.ordinal());
         String sha = AppPage.sha256Hex(bytes);
         Path file = Payloads.write("large-" + sender + ".bin", bytes);
 
@@ -115,7 +83,7 @@ class TransferE2ETest {
     @Test
     void visitorResumesFromAnotherHolderWhenItsHolderVanishes() {
         int size = 100 * 1024 * 1024;
-        byte[] bytes = Payloads.random(size, marker("resume"), 7);
+        byte[] bytes = Payloads.random(size, secret("resume"), 7);
         String sha = AppPage.sha256Hex(bytes);
         Path file = Payloads.write("resume.bin", bytes);
 

@@ -2,10 +2,9 @@ package ephemeral.e2e.interop;
 
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.AppPage;
-import ephemeral.e2e.Browsers;
+import ephemeral.e2e.BrowserE2E;
 import ephemeral.e2e.Browsers.Kind;
 import ephemeral.e2e.Payloads;
-import ephemeral.e2e.TestServer;
 import ephemeral.e2e.Waits;
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.PeerNode;
@@ -13,8 +12,6 @@ import ephemeral.peer.store.CorruptingStore;
 import ephemeral.peer.store.Page;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -47,23 +43,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Each browser is launched once for the class; every peer gets its own context; every test starts and
  * closes its own Java nodes. At the end: no frame the server received or sent held any page content.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JavaBrowserInteropE2ETest {
+class JavaBrowserInteropE2ETest extends BrowserE2E {
     private static final int FILE_SIZE = 3 * 1024 * 1024;
     private static final Duration GET_TIMEOUT = Duration.ofSeconds(30);
     private static final double SLOW_MS = 60_000;
 
-    private Browsers browsers;
-    private TestServer server;
-    private final List<String> secrets = new ArrayList<>();
     private final List<PeerNode> nodes = new ArrayList<>();
     private final List<AppPage> pages = new ArrayList<>();
-
-    @BeforeAll
-    void start() {
-        server = TestServer.start();
-        browsers = Browsers.create();
-    }
 
     @AfterEach
     void closePeers() {
@@ -80,24 +66,8 @@ class JavaBrowserInteropE2ETest {
     }
 
     @AfterAll
-    void stop() {
-        try {
-            assertFalse(secrets.isEmpty());
-            server.assertNoFrameContains(secrets);
-        } finally {
-            try {
-                browsers.close();
-            } finally {
-                server.close();
-                PeerNode.disposeNative(); // every node of this class is closed (@AfterEach)
-            }
-        }
-    }
-
-    private String distinctive(String what) {
-        String secret = "interop-" + what + "-" + UUID.randomUUID();
-        secrets.add(secret);
-        return secret;
+    void freeNative() {
+        PeerNode.disposeNative(); // every node of this class is closed (@AfterEach); runs before the servers stop
     }
 
     private PeerNode javaPeer() throws Exception {
@@ -122,7 +92,7 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void browserOpensTextPageHeldOnlyByJavaSeed(Kind kind) throws Exception {
-        String text = "From a Java seed to " + kind + "\n" + distinctive("seed-text") + "\nünïcødé ✓ — 日本語";
+        String text = "From a Java seed to " + kind + "\n" + secret("seed-text") + "\nünïcødé ✓ — 日本語";
         PeerNode seed = javaPeer();
         String hash = seed.share(text.getBytes(StandardCharsets.UTF_8));
         assertEquals(AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8)), hash);
@@ -145,7 +115,7 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void browserOpensBinaryFileHeldOnlyByJavaSeed(Kind kind) throws Exception {
-        byte[] bytes = Payloads.random(FILE_SIZE, distinctive("seed-file"), 100 + kind.ordinal());
+        byte[] bytes = Payloads.random(FILE_SIZE, secret("seed-file"), 100 + kind.ordinal());
         String name = "seed-" + kind.name().toLowerCase() + ".bin";
         PeerNode seed = javaPeer();
         String hash = seed.share(bytes, name, "application/octet-stream");
@@ -172,7 +142,7 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void javaGetsTextPageHeldOnlyByBrowser(Kind kind) throws Exception {
-        String text = "From " + kind + " to Java\n" + distinctive("browser-text") + "\nünïcødé ✓ — 日本語 🙂";
+        String text = "From " + kind + " to Java\n" + secret("browser-text") + "\nünïcødé ✓ — 日本語 🙂";
         AppPage creator = browser(kind, server.baseUrl() + "/");
         String url = creator.shareText(text);
         String hash = AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
@@ -192,7 +162,7 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void javaGetsFileHeldOnlyByBrowser(Kind kind) throws Exception {
-        byte[] bytes = Payloads.random(FILE_SIZE, distinctive("browser-file"), 200 + kind.ordinal());
+        byte[] bytes = Payloads.random(FILE_SIZE, secret("browser-file"), 200 + kind.ordinal());
         String name = "from-" + kind.name().toLowerCase() + ".bin";
         AppPage creator = browser(kind, server.baseUrl() + "/");
         String url = creator.shareFile(name, "application/octet-stream", bytes);
@@ -215,7 +185,7 @@ class JavaBrowserInteropE2ETest {
     @EnumSource(Kind.class)
     void lyingJavaHolderIsRejectedByBrowser(Kind kind) throws Exception {
         // CorruptingStore flips the middle byte with 0x5a: make that byte '3', so the lie has an 'i' there
-        String left = "truth " + distinctive("truth") + " <";
+        String left = "truth " + secret("truth") + " <";
         String right = "> " + "x".repeat(Math.max(0, left.length() - 2));
         String truth = left + "3" + right;
         byte[] truthBytes = truth.getBytes(StandardCharsets.US_ASCII);
@@ -256,7 +226,7 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void pinnedPageOutlivesItsCreator(Kind creatorKind) throws Exception {
-        String text = "pinned by a seed, created in " + creatorKind + "\n" + distinctive("pinned") + "\nünïcødé ✓";
+        String text = "pinned by a seed, created in " + creatorKind + "\n" + secret("pinned") + "\nünïcødé ✓";
         AppPage a = browser(creatorKind, server.baseUrl() + "/");
         String url = a.shareText(text);
         String hash = AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
@@ -283,8 +253,8 @@ class JavaBrowserInteropE2ETest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void browserGetsSecondPageOverReusedConnectionToJavaSeed(Kind kind) throws Exception {
-        String first = "first page for " + kind + " " + distinctive("reuse-1");
-        String second = "second page for " + kind + " " + distinctive("reuse-2");
+        String first = "first page for " + kind + " " + secret("reuse-1");
+        String second = "second page for " + kind + " " + secret("reuse-2");
         PeerNode seed = javaPeer();
         String h1 = seed.share(first.getBytes(StandardCharsets.UTF_8));
         String h2 = seed.share(second.getBytes(StandardCharsets.UTF_8));
@@ -319,8 +289,8 @@ class JavaBrowserInteropE2ETest {
             disabledReason = "known product bug: second page over a reused Chromium connection can stall, "
                     + "and PeerNode then excludes its only holder for good (see the class's report)")
     void javaGetsTwoPagesFromSameBrowser(Kind kind) throws Exception {
-        String first = "first from " + kind + " " + distinctive("jreuse-1");
-        String second = "second from " + kind + " " + distinctive("jreuse-2");
+        String first = "first from " + kind + " " + secret("jreuse-1");
+        String second = "second from " + kind + " " + secret("jreuse-2");
         AppPage creator = browser(kind, server.baseUrl() + "/");
         creator.shareText(first);
         creator.page().click("#new-page");
