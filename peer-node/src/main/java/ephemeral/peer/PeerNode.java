@@ -343,7 +343,7 @@ public final class PeerNode implements AutoCloseable {
             }
             links.onSignal(s.from(), s.hash(), s.data(), fetching.wants(s.hash()));
         } else if (m instanceof ServerMessage.Peers p) {
-            LOG.debug("page {}: {} holders, {} wanters", p.hash(), p.holders(), p.wanters());
+            fetching.onPeers(p.hash(), p.holders());
         } else if (m instanceof ServerMessage.Error e) {
             LOG.warn("server refused a message: {} {} {}", e.code(), e.message(), e.ref() == null ? "" : e.ref());
         }

@@ -32,7 +32,7 @@ class MisbehavingHolderTest {
     }
 
     /** Claims its pages but never produces them: the wanter's channel opens and then nothing comes. */
-    static final class StallingStore implements PageStore {
+    static class StallingStore implements PageStore {
         final MemoryStore inner = new MemoryStore(1 << 20);
         final CountDownLatch release = new CountDownLatch(1);
 
@@ -90,6 +90,31 @@ class MisbehavingHolderTest {
         } finally {
             stalling.release.countDown();
             staller.close();
+        }
+    }
+
+    /** Answers not_found to the first request only, as a holder with a transient failure would. */
+    static final class FailsOnceStore extends StallingStore {
+        final java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Optional<Page> get(String hash) {
+            return gets.incrementAndGet() == 1 ? Optional.empty() : inner.get(hash);
+        }
+    }
+
+    @Test
+    void soleHolderThatFailedOnceIsAskedAgain() throws Exception {
+        byte[] page = new byte[30_000];
+        new Random(7).nextBytes(page);
+        FailsOnceStore flaky = new FailsOnceStore();
+        try (PeerNode holder = PeerNode.start(server.config(), flaky);
+             PeerNode wanter = PeerNode.start(server.config())) {
+            String hash = holder.share(page);
+            // the re-want after the failure is not re-routed in 10 s unless the failed holder may be chosen again
+            assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(9)));
+            assertTrue(flaky.gets.get() >= 2, "the holder was asked twice");
+            assertEquals(1, wanter.stats().holdersAbandoned());
         }
     }
 

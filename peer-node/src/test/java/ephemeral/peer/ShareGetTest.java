@@ -57,6 +57,24 @@ class ShareGetTest {
         }
     }
 
+    /** Pages one after another over one reused connection: each new channel gets its page without a stall. */
+    @Test
+    void manyPagesInARowOverOneConnection() throws Exception {
+        try (PeerNode holder = PeerNode.start(server.config());
+             PeerNode wanter = PeerNode.start(server.config())) {
+            for (int i = 0; i < 20; i++) {
+                byte[] page = ("page " + i).getBytes(StandardCharsets.UTF_8);
+                String h = holder.share(page);
+                long t0 = System.nanoTime();
+                assertArrayEquals(page, wanter.get(h, Duration.ofSeconds(20)));
+                System.out.printf("page %d in %d ms, abandoned %d%n", i, (System.nanoTime() - t0) / 1_000_000,
+                        wanter.stats().holdersAbandoned());
+            }
+            assertEquals(1, holder.stats().linksOpened(), "every page reused the first connection");
+            assertEquals(0, wanter.stats().holdersAbandoned(), "no channel stalled");
+        }
+    }
+
     @Test
     void missingPageTimesOut() throws Exception {
         try (PeerNode wanter = PeerNode.start(server.config())) {

@@ -62,7 +62,7 @@ final class SignalingBench {
             awaitStats(server, s -> s.get("holders").asInt() == scale.routingHolders());
 
             wanterList.forEach(w -> w.want(page));
-            Thread.sleep(2_000); // warm-up: let the JIT settle before counting CPU time
+            Thread.sleep(5_000); // warm-up: until the JIT has compiled the hot paths, CPU time is mostly compiling
             long r0 = routed.get();
             long cpu0 = Procs.cpuNanos(server.pid());
             long t0 = System.nanoTime();

@@ -12,7 +12,6 @@ import ephemeral.peer.store.CorruptingStore;
 import ephemeral.peer.store.Page;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -276,18 +275,12 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
 
     /**
      * 6. Connection reuse, Java as wanter: one Java peer gets two pages in a row from the same browser;
-     * the second arrives on a channel the browser opens on the live connection.
-     *
-     * <p>Off by default: with Chromium as the holder the second transfer intermittently stalls (seen in 2
-     * of 3 class runs on a loaded 2-core machine, never in isolation), and the Java wanter then excludes
-     * its only holder for good, so {@code get} fails after its timeout although the holder is online.
-     * Run it with {@code -Dinterop.knownBugs=true}.
+     * the second arrives on a channel the browser opens on the live connection. (Chromium reuses the
+     * SCTP stream id of the channel just closed, and the new channel can arrive already closing; the Java
+     * wanter must notice at once and ask again, and must not exclude its only holder for good.)
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
-    @EnabledIfSystemProperty(named = "interop.knownBugs", matches = "true",
-            disabledReason = "known product bug: second page over a reused Chromium connection can stall, "
-                    + "and PeerNode then excludes its only holder for good (see the class's report)")
     void javaGetsTwoPagesFromSameBrowser(Kind kind) throws Exception {
         String first = "first from " + kind + " " + secret("jreuse-1");
         String second = "second from " + kind + " " + secret("jreuse-2");

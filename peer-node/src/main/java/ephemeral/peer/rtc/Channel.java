@@ -101,10 +101,18 @@ public final class Channel {
         return closed;
     }
 
-    /** Checks the native state (an incoming channel may already be open when it is announced). */
+    /**
+     * Checks the native state: an incoming channel may already be open, or already closing, when it is
+     * announced, and state changes before {@link #register()} are never reported. A dead one is closed
+     * (listener told) in a later owner task, once the caller has attached its listener.
+     */
     synchronized void syncState() {
-        if (!disposed && dc.getState() == RTCDataChannelState.OPEN) {
+        RTCDataChannelState s = disposed ? RTCDataChannelState.CLOSED : dc.getState();
+        if (s == RTCDataChannelState.OPEN) {
             open = true;
+        } else if (s == RTCDataChannelState.CLOSING || s == RTCDataChannelState.CLOSED) {
+            LOG.debug("a channel on link {} arrived {}", link.id(), s);
+            owner.execute(() -> stateChanged(s));
         }
     }
 

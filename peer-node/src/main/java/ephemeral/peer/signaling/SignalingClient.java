@@ -136,6 +136,12 @@ public final class SignalingClient {
         timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     private void lost(WebSocket w) {
         boolean wasCurrent;
         synchronized (lock) {
@@ -248,14 +254,18 @@ public final class SignalingClient {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            LOG.info("signaling connection closed by server: {} {}", statusCode, reason);
+            if (!isClosed()) { // after our own close() the server merely echoes it
+                LOG.info("signaling connection closed by server: {} {}", statusCode, reason);
+            }
             lost(webSocket);
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            LOG.info("signaling connection lost: {}", error.toString());
+            if (!isClosed()) {
+                LOG.info("signaling connection lost: {}", error.toString());
+            }
             lost(webSocket);
         }
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 final class Fetch {
     final String hash;
     final CompletableFuture<Page> result = new CompletableFuture<>();
-    final Set<String> excluded = new LinkedHashSet<>();
+    final Exclusions exclusions = new Exclusions();
     /** Holders whose bytes are in {@link #buf}: if the whole does not verify, all of them are suspects. */
     final Set<String> contributors = new LinkedHashSet<>();
     final long deadlineNanos;

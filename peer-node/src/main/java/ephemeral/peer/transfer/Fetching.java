@@ -5,7 +5,7 @@ import ephemeral.peer.rtc.Link;
 import ephemeral.peer.signaling.ClientMessage;
 import ephemeral.peer.store.Hashes;
 import ephemeral.peer.store.Page;
-import java.util.ArrayList;
+import ephemeral.peer.transfer.Exclusions.Fault;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * The wanter side of docs/protocol.md §2. Sends {@code want}, takes the channel the chosen holder
  * opens, asks with {@code get}, receives and verifies. A holder that does not open a channel in time,
  * stalls, sends too much, sends garbage or sends bytes that do not verify is given up on and the page
- * is wanted again with it excluded. Runs on the owner's executor.
+ * is wanted again with it excluded (see {@link Exclusions}). Runs on the owner's executor.
  */
 public final class Fetching {
     private static final Logger LOG = LoggerFactory.getLogger(Fetching.class);
     /** Re-send a want that got no holder at all (nothing routed, or the holder never answered). */
     private static final long REWANT_MILLIS = 10_000;
-    /** A holder that said {@code busy} is asked again (not excluded) after this long. */
+    /** A holder that said {@code busy} is asked again after this long. */
     private static final long BUSY_RETRY_MILLIS = 1_000;
     /**
      * Wants in flight at once; more fetches wait their turn. Pinning a thousand pages from one holder
@@ -82,9 +82,17 @@ public final class Fetching {
         return fetches.containsKey(hash);
     }
 
-    /** After a reconnect: every fetch in progress is wanted again under the new peer id. */
+    /** After a reconnect: every fetch in progress is wanted again under the new peer id (old ids are void). */
     public void rewantAll() {
-        fetches.values().stream().filter(f -> f.started).forEach(this::want);
+        fetches.values().stream().filter(f -> f.started).forEach(f -> {
+            f.exclusions.clear();
+            want(f);
+        });
+    }
+
+    /** The server's {@code peers} count for a page. */
+    public void onPeers(String hash, long holders) {
+        Optional.ofNullable(fetches.get(hash)).ifPresent(f -> f.exclusions.holders(holders));
     }
 
     private void begin(Fetch f) {
@@ -131,7 +139,7 @@ public final class Fetching {
             if (now - f.deadlineNanos > 0) {
                 finish(f, null, new TimeoutException("no holder delivered page " + f.hash + " in time"));
             } else if (f.holder != null && now - f.lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
-                giveUp(f, "stalled", false);
+                giveUp(f, "stalled", Fault.FAILED);
             } else if (f.started && f.holder == null
                     && now - f.lastWantNanos > TimeUnit.MILLISECONDS.toNanos(REWANT_MILLIS)) {
                 want(f);
@@ -162,31 +170,25 @@ public final class Fetching {
 
     private void want(Fetch f) {
         f.lastWantNanos = System.nanoTime();
-        List<String> ex = new ArrayList<>(f.excluded);
-        if (ex.size() > maxExclude) {
-            ex = ex.subList(ex.size() - maxExclude, ex.size());
-        }
-        signaling.accept(new ClientMessage.Want(f.hash, ex));
+        signaling.accept(new ClientMessage.Want(f.hash, f.exclusions.forWant(maxExclude)));
     }
 
     private void ask(Fetch f, Channel ch) {
         f.lastProgressNanos = System.nanoTime();
         f.contributors.add(ch.remotePeer());
-        ch.sendText(TransferMessage.toJson(new TransferMessage.Get(f.hash, f.received)));
+        if (!ch.sendText(TransferMessage.toJson(new TransferMessage.Get(f.hash, f.received)))) {
+            giveUp(f, "could not send get", Fault.FAILED); // rather than waiting for a stall
+        }
     }
 
-    private void giveUp(Fetch f, String why, boolean badBytes) {
-        giveUp(f, why, badBytes, true);
-    }
-
-    private void giveUp(Fetch f, String why, boolean badBytes, boolean exclude) {
+    private void giveUp(Fetch f, String why, Fault fault) {
         LOG.info("giving up on holder {} for {}: {}", f.holder, f.hash, why);
         counters.holdersAbandoned.incrementAndGet();
-        if (f.holder != null && exclude) {
-            f.excluded.add(f.holder);
+        if (f.holder != null) {
+            f.exclusions.blame(f.holder, fault);
         }
-        if (badBytes) {
-            f.excluded.addAll(f.contributors);
+        if (fault == Fault.BAD_BYTES) {
+            f.exclusions.liars(f.contributors);
             f.resetBytes();
         }
         Channel ch = f.channel;
@@ -197,10 +199,10 @@ public final class Fetching {
             ch.setListener(null);
             ch.close();
         }
-        if (exclude) {
+        if (fault != Fault.BUSY) {
             want(f);
         } else {
-            // busy is not a fault: ask again shortly, the same holder included
+            // busy is not a lasting fault: ask again shortly (the same holder too, once all failed)
             f.lastWantNanos = System.nanoTime()
                     - TimeUnit.MILLISECONDS.toNanos(REWANT_MILLIS - BUSY_RETRY_MILLIS);
         }
@@ -258,15 +260,15 @@ public final class Fetching {
             try {
                 m = TransferMessage.parse(text);
             } catch (IllegalArgumentException e) {
-                giveUp(f, "bad message: " + e.getMessage(), false);
+                giveUp(f, "bad message: " + e.getMessage(), Fault.PROTOCOL);
                 return;
             }
             if (m instanceof TransferMessage.Header h && !f.headerSeen) {
                 if (!h.hash().equals(f.hash) || h.offset() != f.received
                         || (f.size >= 0 && h.size() != f.size)) {
-                    giveUp(f, "header does not match the request", false);
+                    giveUp(f, "header does not match the request", Fault.PROTOCOL);
                 } else if (h.size() > maxPageBytes) {
-                    giveUp(f, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, false);
+                    giveUp(f, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, Fault.PROTOCOL);
                 } else {
                     f.headerSeen = true;
                     f.size = h.size();
@@ -282,9 +284,9 @@ public final class Fetching {
                     }
                 }
             } else if (m instanceof TransferMessage.Error e) {
-                giveUp(f, "holder says " + e.code(), false, !"busy".equals(e.code()));
+                giveUp(f, "holder says " + e.code(), "busy".equals(e.code()) ? Fault.BUSY : Fault.FAILED);
             } else {
-                giveUp(f, "unexpected message", false);
+                giveUp(f, "unexpected message", Fault.PROTOCOL);
             }
         }
 
@@ -294,11 +296,11 @@ public final class Fetching {
                 return;
             }
             if (!f.headerSeen) {
-                giveUp(f, "bytes before the header", false);
+                giveUp(f, "bytes before the header", Fault.PROTOCOL);
                 return;
             }
             if (f.received + bytes.length > f.size) {
-                giveUp(f, "more bytes than announced", true);
+                giveUp(f, "more bytes than announced", Fault.BAD_BYTES);
                 return;
             }
             if (f.received + bytes.length > f.buf.length) {
@@ -319,7 +321,7 @@ public final class Fetching {
         public void onClosed(Channel c) {
             if (current(c)) {
                 f.channel = null;
-                giveUp(f, "channel closed before the page was complete", false);
+                giveUp(f, "channel closed before the page was complete", Fault.FAILED);
             }
         }
 
@@ -327,7 +329,7 @@ public final class Fetching {
             String actual = Hashes.hex(f.digest.digest());
             if (!actual.equals(f.hash)) {
                 counters.verifyFailures.incrementAndGet();
-                giveUp(f, "bytes do not match the hash (got " + actual + ")", true);
+                giveUp(f, "bytes do not match the hash (got " + actual + ")", Fault.BAD_BYTES);
                 return;
             }
             counters.pagesFetched.incrementAndGet();

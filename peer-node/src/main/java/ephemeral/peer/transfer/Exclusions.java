@@ -1,0 +1,75 @@
+package ephemeral.peer.transfer;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The holders one fetch leaves out of its {@code want}s, as the browser's fetcher.js does: liars (bytes
+ * that did not verify, protocol violations) for good; holders that merely failed (stall, timeout, channel
+ * closed, not_found, busy) only until every known holder has failed once, then they get another chance.
+ * The holder count is the latest {@code peers} count the server sent for the page. Peer ids change on a
+ * signaling reconnect, so {@link #clear()} then. Owned by the owner's executor.
+ */
+final class Exclusions {
+    /** Why a holder was given up on. */
+    enum Fault {
+        /** Its bytes (and so those of every holder that contributed to them) did not verify. */
+        BAD_BYTES,
+        /** Broke the protocol (an unknown or mismatching message): a liar too. */
+        PROTOCOL,
+        /** Stalled, timed out, closed the channel early or said not_found. */
+        FAILED,
+        /** Said busy: failed, but asked again soon. */
+        BUSY
+    }
+
+    private final Set<String> liars = new LinkedHashSet<>();
+    private final Set<String> failed = new LinkedHashSet<>();
+    /** Holders of the page as last reported by the server; 0 until the first {@code peers}. */
+    private long holders;
+
+    void holders(long count) {
+        holders = count;
+    }
+
+    void blame(String peer, Fault fault) {
+        if (fault == Fault.BAD_BYTES || fault == Fault.PROTOCOL) {
+            liar(peer);
+        } else {
+            failed(peer);
+        }
+    }
+
+    void liar(String peer) {
+        failed.remove(peer);
+        liars.add(peer);
+    }
+
+    void liars(Collection<String> peers) {
+        peers.forEach(this::liar);
+    }
+
+    private void failed(String peer) {
+        if (!liars.contains(peer)) {
+            failed.add(peer);
+        }
+    }
+
+    void clear() {
+        liars.clear();
+        failed.clear();
+    }
+
+    /** The {@code exclude} list for the next want (at most {@code max}, the newest kept). */
+    List<String> forWant(int max) {
+        if (!failed.isEmpty() && failed.size() + liars.size() >= holders) {
+            failed.clear(); // every known holder but the liars failed once: try them again
+        }
+        List<String> ex = new ArrayList<>(liars);
+        ex.addAll(failed);
+        return ex.size() > max ? ex.subList(ex.size() - max, ex.size()) : ex;
+    }
+}
