@@ -54,7 +54,14 @@ final class SignalingBench {
                 }
             });
             holders.forEach(h -> h.have(page));
-            List<NioLoad.Client> wanterList = load.connect(server.ws(), scale.routingWanters(), i -> (client, frame) -> { });
+            // A wanter over its rate limit is refused and never routed; it asks again shortly, so that a
+            // small run (few wanters, each pushed past its limit) keeps its loop going.
+            ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
+            List<NioLoad.Client> wanterList = load.connect(server.ws(), scale.routingWanters(), i -> (client, frame) -> {
+                if (closedLoop.get() && Frames.isType(frame, "error")) {
+                    retries.schedule(() -> client.want(page), 20, TimeUnit.MILLISECONDS);
+                }
+            });
             for (int i = 0; i < wanterList.size(); i++) {
                 wanters.put(wanterList.get(i).peerId, wanterList.get(i));
                 wanterIndex.put(wanterList.get(i).peerId, i);
@@ -71,6 +78,7 @@ final class SignalingBench {
             double throughput = requests / ((System.nanoTime() - t0) / 1e9);
             double cpuPerRequest = (Procs.cpuNanos(server.pid()) - cpu0) / 1e3 / requests;
             closedLoop.set(false);
+            retries.shutdownNow();
             Thread.sleep(500);
 
             // Open loop at half the measured rate, spread evenly over the wanters, one tick per millisecond.
