@@ -55,13 +55,26 @@ public final class Bench {
             Result result = run(scale, only);
             if (out != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, result.markdown(scale), StandardCharsets.UTF_8);
+                Files.writeString(out, result.markdown(scale) + keptNotes(out), StandardCharsets.UTF_8);
                 System.out.println("wrote " + out);
             }
             System.exit(result.failures.isEmpty() ? 0 : 1);
         } finally {
             PeerNode.disposeNative(); // the JVM cannot exit while the native factory lives
         }
+    }
+
+    /** Marks where the generated figures end and the people's analysis (kept across runs) begins. */
+    static final String NOTES_MARKER = "<!-- notes: everything below is written by people and kept by the runner -->";
+
+    /** The hand-written part of an existing report, from the marker on, or nothing. */
+    static String keptNotes(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            return "";
+        }
+        String old = Files.readString(out, StandardCharsets.UTF_8);
+        int at = old.indexOf(NOTES_MARKER);
+        return at < 0 ? "" : "\n" + old.substring(at);
     }
 
     /** What a run produced: figures, and the benchmarks that could not run (with why). */

@@ -84,12 +84,18 @@ final class BrowserBench {
         try (Browsers browsers = Browsers.create(); PeerNode javaA = PeerNode.start(peers); PeerNode javaB = PeerNode.start(peers)) {
             Page scratch = browsers.newContext(CHROMIUM).newPage();
             scratch.navigate(base + "/healthz");
-            double rawBrowser = mib / (((Number) scratch.evaluate(RAW_BROWSER_JS, size)).doubleValue() / 1000);
-            double rawJava = mib / RawJavaChannel.seconds(size);
+            // best of three: a limit is what the platform can do, and a cold first run (JIT, fresh page) or a
+            // busy moment on a shared 2-core machine only ever makes a run slower
+            double rawBrowser = 0;
+            double rawJava = 0;
+            for (int run = 0; run < 3; run++) {
+                rawBrowser = Math.max(rawBrowser, mib / (((Number) scratch.evaluate(RAW_BROWSER_JS, size)).doubleValue() / 1000));
+                rawJava = Math.max(rawJava, mib / RawJavaChannel.seconds(size));
+            }
             figures.add(Figure.info("throughput.raw_limit.chromium", rawBrowser, "MiB/s")
-                    .withNote("two RTCPeerConnections in one page, 64 KiB messages, ≤ 1 MiB buffered"));
+                    .withNote("two RTCPeerConnections in one page, 64 KiB messages, ≤ 1 MiB buffered; best of 3"));
             figures.add(Figure.info("throughput.raw_limit.java", rawJava, "MiB/s")
-                    .withNote("two webrtc-java peer connections in one JVM, same chunking and flow control"));
+                    .withNote("two webrtc-java peer connections in one JVM, same chunking and flow control; best of 3"));
 
             // Chromium → Chromium
             System.out.println("  measuring " + "Chromium → Chromium" + " …");

@@ -18,15 +18,19 @@ public final class Peer {
     private final Outbox outbox;
     final Set<String> held = new HashSet<>();
     final Set<String> wanted = new HashSet<>();
-    /** holderId + hash → expiry (System.nanoTime) of the pairing made by routing this peer's want. */
-    final LinkedHashMap<String, Long> pairings = new LinkedHashMap<>(16, 0.75f, false) {
+    /** (holder, hash) → expiry (System.nanoTime) of the pairing made by routing this peer's want. */
+    final LinkedHashMap<Pairing, Long> pairings = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Pairing, Long> eldest) {
             return size() > MAX_PAIRINGS;
         }
     };
+
+    /** Refers to strings the rosters hold anyway, so a pairing costs a few dozen bytes, not a new string. */
+    record Pairing(String holderId, String hash) {
+    }
 
     Peer(String id, Outbox outbox) {
         this.id = id;
@@ -42,13 +46,13 @@ public final class Peer {
     }
 
     void pair(String holderId, String hash, long expiresAt) {
-        String key = holderId + hash;
+        Pairing key = new Pairing(holderId, hash);
         pairings.remove(key); // re-insert so a refreshed pairing counts as newest
         pairings.put(key, expiresAt);
     }
 
     boolean pairedWith(String holderId, String hash, long now) {
-        Long expiresAt = pairings.get(holderId + hash);
+        Long expiresAt = pairings.get(new Pairing(holderId, hash));
         return expiresAt != null && expiresAt - now > 0;
     }
 }
