@@ -67,14 +67,22 @@ async function sendPage(channel, page, offset) {
   if (page.name) header.name = page.name;
   if (page.mime) header.mime = page.mime;
   channel.send(JSON.stringify(header));
-  for (let pos = offset; pos < page.blob.size && channel.readyState === 'open';) {
-    const slice = await page.blob.slice(pos, pos + READ_BYTES).arrayBuffer();
+  const size = page.blob.size;
+  const read = (pos) => page.blob.slice(pos, pos + READ_BYTES).arrayBuffer();
+  // Reading a blob is an asynchronous trip to the browser's blob store: read the next slice while this
+  // one is being sent, so the channel never waits for the disk or the IPC.
+  let next = offset < size ? read(offset) : null;
+  for (let pos = offset; next && channel.readyState === 'open';) {
+    const slice = await next;
+    const end = pos + slice.byteLength;
+    next = end < size ? read(end) : null;
     for (let i = 0; i < slice.byteLength; i += CHUNK_BYTES) {
       if (channel.bufferedAmount > HIGH_WATER) await drained(channel);
       if (channel.readyState !== 'open') return;
-      channel.send(slice.slice(i, Math.min(i + CHUNK_BYTES, slice.byteLength)));
+      // a view, not a copy: send() takes exactly the view's bytes
+      channel.send(new Uint8Array(slice, i, Math.min(CHUNK_BYTES, slice.byteLength - i)));
     }
-    pos += slice.byteLength;
+    pos = end;
   }
 }
 
