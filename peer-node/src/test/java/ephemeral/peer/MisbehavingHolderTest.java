@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ephemeral.peer.store.ForwardingStore;
 import ephemeral.peer.store.MemoryStore;
 import ephemeral.peer.store.Page;
-import ephemeral.peer.store.PageStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,13 +31,11 @@ class MisbehavingHolderTest {
     }
 
     /** Claims its pages but never produces them: the wanter's channel opens and then nothing comes. */
-    static class StallingStore implements PageStore {
-        final MemoryStore inner = new MemoryStore(1 << 20);
+    static final class StallingStore extends ForwardingStore {
         final CountDownLatch release = new CountDownLatch(1);
 
-        @Override
-        public boolean put(Page page) {
-            return inner.put(page);
+        StallingStore() {
+            super(new MemoryStore(1 << 20));
         }
 
         @Override
@@ -49,26 +46,6 @@ class MisbehavingHolderTest {
                 Thread.currentThread().interrupt();
             }
             return Optional.empty();
-        }
-
-        @Override
-        public boolean contains(String hash) {
-            return inner.contains(hash);
-        }
-
-        @Override
-        public void remove(String hash) {
-            inner.remove(hash);
-        }
-
-        @Override
-        public Set<String> hashes() {
-            return inner.hashes();
-        }
-
-        @Override
-        public long bytesInMemory() {
-            return 0;
         }
     }
 
@@ -94,8 +71,12 @@ class MisbehavingHolderTest {
     }
 
     /** Answers not_found to the first request only, as a holder with a transient failure would. */
-    static final class FailsOnceStore extends StallingStore {
+    static final class FailsOnceStore extends ForwardingStore {
         final java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailsOnceStore() {
+            super(new MemoryStore(1 << 20));
+        }
 
         @Override
         public Optional<Page> get(String hash) {

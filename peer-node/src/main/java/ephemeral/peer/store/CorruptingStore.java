@@ -1,19 +1,15 @@
 package ephemeral.peer.store;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * For tests only (never used by the CLI): a holder that lies. It accepts pages like a memory store but
  * serves each with one byte flipped, so wanters must detect the mismatch and fetch from someone else.
  * {@code PeerNode.start(config, new CorruptingStore())} makes a lying peer.
  */
-public final class CorruptingStore implements PageStore {
-    private final MemoryStore inner = new MemoryStore(Long.MAX_VALUE);
-
-    @Override
-    public boolean put(Page page) {
-        return inner.put(page);
+public final class CorruptingStore extends ForwardingStore {
+    public CorruptingStore() {
+        super(new MemoryStore(Long.MAX_VALUE));
     }
 
     @Override
@@ -27,25 +23,5 @@ public final class CorruptingStore implements PageStore {
             }
             return new Page(hash, wrong, p.name(), p.mime());
         });
-    }
-
-    @Override
-    public boolean contains(String hash) {
-        return inner.contains(hash);
-    }
-
-    @Override
-    public void remove(String hash) {
-        inner.remove(hash);
-    }
-
-    @Override
-    public Set<String> hashes() {
-        return inner.hashes();
-    }
-
-    @Override
-    public long bytesInMemory() {
-        return inner.bytesInMemory();
     }
 }
