@@ -12,23 +12,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A holder that stalls, or a page over the wanter's limit, costs that transfer only. */
 class MisbehavingHolderTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
 
     /** Claims its pages but never produces them: the wanter's channel opens and then nothing comes. */
     static final class StallingStore extends ForwardingStore {

@@ -32,7 +32,7 @@ class MessageCodecTest {
         assertEquals(new ClientMessage.Have(List.of(H)), parse("{\"type\":\"have\",\"hash\":\"" + H + "\"}"));
         assertEquals(new ClientMessage.Have(List.of(H)), parse("{\"hashes\":[\"" + H + "\",\"" + H + "\"],\"type\":\"have\"}"));
         assertEquals(new ClientMessage.Drop(List.of(H)), parse("{\"type\":\"drop\",\"hash\":\"" + H + "\"}"));
-        assertEquals(new ClientMessage.Want(H, List.of()), parse("{\"type\":\"want\",\"hash\":\"" + H + "\"}"));
+        assertEquals(new ClientMessage.Want(H, Set.of()), parse("{\"type\":\"want\",\"hash\":\"" + H + "\"}"));
         assertEquals(new ClientMessage.Unwant(H), parse("{\"type\":\"unwant\",\"hash\":\"" + H + "\"}"));
     }
 

@@ -39,17 +39,16 @@ public sealed interface ClientMessage {
     }
 
     /** The sender wants a page; the server routes it to one eligible holder, or keeps it pending. */
-    record Want(String hash, List<String> exclude) implements ClientMessage {
+    record Want(String hash, Set<String> exclude) implements ClientMessage {
         public Want {
             Ids.requireHash(hash);
             if (exclude == null) {
-                exclude = List.of();
+                exclude = Set.of();
             } else {
-                Set<String> unique = new LinkedHashSet<>();
                 for (String id : exclude) {
-                    unique.add(Ids.requirePeerId("exclude", id));
+                    Ids.requirePeerId("exclude", id);
                 }
-                exclude = List.copyOf(unique);
+                exclude = Set.copyOf(exclude);
             }
         }
     }

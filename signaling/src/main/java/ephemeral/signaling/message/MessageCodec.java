@@ -39,7 +39,6 @@ public final class MessageCodec {
             .build();
     private static final ObjectReader READER = MAPPER.readerFor(ClientMessage.class);
     private static final ObjectWriter WRITER = MAPPER.writerFor(ServerMessage.class);
-    private static final ObjectWriter CLIENT_WRITER = MAPPER.writerFor(ClientMessage.class);
 
     private MessageCodec() {
     }
@@ -119,15 +118,6 @@ public final class MessageCodec {
             return MAPPER.writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode signal data", e);
-        }
-    }
-
-    /** For clients written in Java (tests, benchmarks, the peer node's own copy of the protocol). */
-    public static String encode(ClientMessage message) {
-        try {
-            return CLIENT_WRITER.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
         }
     }
 

@@ -88,7 +88,7 @@ public final class Hub {
             } else if (message instanceof ClientMessage.Drop m) {
                 drop(peer, m.hashes());
             } else if (message instanceof ClientMessage.Want m) {
-                want(peer, m.hash(), Set.copyOf(m.exclude()));
+                want(peer, m.hash(), m.exclude());
             } else if (message instanceof ClientMessage.Unwant m) {
                 unwant(peer, m.hash());
             } else if (message instanceof ClientMessage.Signal m) {
