@@ -84,6 +84,7 @@ public final class SignalingServer {
     }
 
     public void stop() {
+        socket.closeAll();
         app.stop();
         scheduler.shutdownNow();
     }
