@@ -1,5 +1,6 @@
 package ephemeral.e2e;
 
+import ephemeral.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

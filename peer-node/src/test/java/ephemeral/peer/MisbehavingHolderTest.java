@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ephemeral.peer.store.ForwardingStore;
 import ephemeral.peer.store.MemoryStore;
 import ephemeral.peer.store.Page;
+import ephemeral.testing.TestServer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A holder that stalls, or a page over the wanter's limit, costs that transfer only. */
 class MisbehavingHolderTest {
     @RegisterExtension
-    static final TestServer server = new TestServer();
+    static final TestServer server = TestServer.perClass();
 
     /** Claims its pages but never produces them: the wanter's channel opens and then nothing comes. */
     static final class StallingStore extends ForwardingStore {
@@ -44,13 +45,13 @@ class MisbehavingHolderTest {
         byte[] page = new byte[50_000];
         new Random(5).nextBytes(page);
         StallingStore stalling = new StallingStore();
-        PeerNode staller = PeerNode.start(server.config(), stalling);
-        try (PeerNode wanter = PeerNode.start(server.config())) {
+        PeerNode staller = PeerNode.start(TestPeers.config(server), stalling);
+        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             String hash = staller.share(page);
             var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
             Conditions.await("the staller given up on", Duration.ofSeconds(20),
                     () -> wanter.stats().holdersAbandoned() >= 1);
-            try (PeerNode honest = PeerNode.start(server.config())) {
+            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
                 honest.share(page);
                 assertArrayEquals(page, result.get().bytes());
             }
@@ -79,8 +80,8 @@ class MisbehavingHolderTest {
         byte[] page = new byte[30_000];
         new Random(7).nextBytes(page);
         FailsOnceStore flaky = new FailsOnceStore();
-        try (PeerNode holder = PeerNode.start(server.config(), flaky);
-             PeerNode wanter = PeerNode.start(server.config())) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server), flaky);
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             String hash = holder.share(page);
             // the re-want after the failure is not re-routed in 10 s unless the failed holder may be chosen again
             assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(9)));
@@ -92,8 +93,8 @@ class MisbehavingHolderTest {
     @Test
     void pageOverTheWantersLimitIsRefused() throws Exception {
         byte[] page = new byte[100_000];
-        try (PeerNode holder = PeerNode.start(server.config());
-             PeerNode wanter = PeerNode.start(server.config().withMaxPageBytes(50_000))) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+             PeerNode wanter = PeerNode.start(TestPeers.config(server).withMaxPageBytes(50_000))) {
             String hash = holder.share(page);
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(3)));
             assertTrue(wanter.stats().holdersAbandoned() >= 1);
@@ -103,7 +104,7 @@ class MisbehavingHolderTest {
 
     @Test
     void memoryBudgetBoundsWhatANodeHolds() throws Exception {
-        try (PeerNode node = PeerNode.start(server.config().withMemoryBudgetBytes(1000))) {
+        try (PeerNode node = PeerNode.start(TestPeers.config(server).withMemoryBudgetBytes(1000))) {
             node.share(new byte[600]);
             byte[] other = new byte[600];
             other[0] = 1;

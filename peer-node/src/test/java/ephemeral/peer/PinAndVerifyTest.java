@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ephemeral.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -13,20 +14,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Seeds keep pages alive; wanters reject lying holders and fall back to honest ones. */
 class PinAndVerifyTest {
     @RegisterExtension
-    static final TestServer server = new TestServer();
+    static final TestServer server = TestServer.perClass();
 
     @Test
     void pageSurvivesItsCreatorLeavingBecauseASeedPinnedIt() throws Exception {
         byte[] page = new byte[200_000];
         new Random(7).nextBytes(page);
-        try (PeerNode seed = PeerNode.start(server.config())) {
+        try (PeerNode seed = PeerNode.start(TestPeers.config(server))) {
             String hash;
-            try (PeerNode creator = PeerNode.start(server.config())) {
+            try (PeerNode creator = PeerNode.start(TestPeers.config(server))) {
                 hash = creator.share(page, "page.bin", "application/octet-stream");
                 seed.pin(hash, Duration.ofSeconds(20));
                 assertTrue(seed.held().contains(hash));
             }
-            try (PeerNode visitor = PeerNode.start(server.config())) {
+            try (PeerNode visitor = PeerNode.start(TestPeers.config(server))) {
                 assertArrayEquals(page, visitor.get(hash, Duration.ofSeconds(20)));
             }
             Conditions.await("the seed counted its transfer", Duration.ofSeconds(10),
@@ -37,15 +38,15 @@ class PinAndVerifyTest {
     @Test
     void lyingHolderIsRejectedAndAnHonestHolderServes() throws Exception {
         byte[] page = "the real page".getBytes(StandardCharsets.UTF_8);
-        try (PeerNode liar = PeerNode.start(server.config(), new ephemeral.peer.store.CorruptingStore());
-             PeerNode wanter = PeerNode.start(server.config())) {
+        try (PeerNode liar = PeerNode.start(TestPeers.config(server), new ephemeral.peer.store.CorruptingStore());
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             String hash = liar.share(page);
             var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
             // only the liar holds it: its bytes must be refused, and the want stays pending without it
             Conditions.await("the liar's bytes refused", Duration.ofSeconds(20),
                     () -> wanter.stats().verifyFailures() == 1);
             assertTrue(!result.isDone(), "wrong bytes are never delivered");
-            try (PeerNode honest = PeerNode.start(server.config())) {
+            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
                 honest.share(page);
                 assertArrayEquals(page, result.get().bytes());
                 Conditions.await("the honest holder counted its transfer", Duration.ofSeconds(10),
@@ -60,13 +61,13 @@ class PinAndVerifyTest {
     void pinnedPageIsServedToManyVisitorsAtOnce() throws Exception {
         byte[] page = new byte[300_000];
         new Random(3).nextBytes(page);
-        try (PeerNode seed = PeerNode.start(server.config())) {
+        try (PeerNode seed = PeerNode.start(TestPeers.config(server))) {
             String hash = seed.share(page);
             PeerNode[] visitors = new PeerNode[6];
             try {
                 var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<ephemeral.peer.store.Page>>();
                 for (int i = 0; i < visitors.length; i++) {
-                    visitors[i] = PeerNode.start(server.config());
+                    visitors[i] = PeerNode.start(TestPeers.config(server));
                     futures.add(visitors[i].fetch(hash, false, Duration.ofSeconds(30)));
                 }
                 for (var f : futures) {
@@ -86,8 +87,8 @@ class PinAndVerifyTest {
 
     @Test
     void seedPinsManyPagesFromABusyHolder() throws Exception {
-        try (PeerNode creator = PeerNode.start(server.config().withMaxConcurrentServes(2));
-             PeerNode seed = PeerNode.start(server.config())) {
+        try (PeerNode creator = PeerNode.start(TestPeers.config(server).withMaxConcurrentServes(2));
+             PeerNode seed = PeerNode.start(TestPeers.config(server))) {
             var hashes = new java.util.ArrayList<String>();
             for (int i = 0; i < 60; i++) {
                 hashes.add(creator.share(("page " + i).repeat(500).getBytes(StandardCharsets.UTF_8)));

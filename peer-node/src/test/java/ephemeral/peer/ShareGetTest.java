@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ephemeral.peer.store.Hashes;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
+import ephemeral.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
@@ -15,15 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Java ↔ Java through a real signaling server and real WebRTC. */
 class ShareGetTest {
     @RegisterExtension
-    static final TestServer server = new TestServer();
+    static final TestServer server = TestServer.perClass();
 
     @Test
     void getFetchesASharedPageAndVerifiesIt() throws Exception {
-        try (PeerNode holder = PeerNode.start(server.config());
-             PeerNode wanter = PeerNode.start(server.config())) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             byte[] page = "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8);
             String hash = holder.share(page);
-            assertEquals(Hashes.of(page), hash);
+            assertEquals(Sha256.of(page), hash);
             assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(20)));
             assertEquals(1, wanter.stats().pagesFetched());
             assertTrue(wanter.held().isEmpty(), "get does not hold");
@@ -32,8 +34,8 @@ class ShareGetTest {
 
     @Test
     void largePageInManyChunksAndConnectionReuse() throws Exception {
-        try (PeerNode holder = PeerNode.start(server.config());
-             PeerNode wanter = PeerNode.start(server.config())) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             byte[] big = new byte[5 * 1024 * 1024 + 123];
             new Random(1).nextBytes(big);
             String h1 = holder.share(big);
@@ -50,8 +52,8 @@ class ShareGetTest {
     /** Pages one after another over one reused connection: each new channel gets its page without a stall. */
     @Test
     void manyPagesInARowOverOneConnection() throws Exception {
-        try (PeerNode holder = PeerNode.start(server.config());
-             PeerNode wanter = PeerNode.start(server.config())) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
             for (int i = 0; i < 20; i++) {
                 byte[] page = ("page " + i).getBytes(StandardCharsets.UTF_8);
                 String h = holder.share(page);
@@ -67,8 +69,8 @@ class ShareGetTest {
 
     @Test
     void missingPageTimesOut() throws Exception {
-        try (PeerNode wanter = PeerNode.start(server.config())) {
-            String hash = Hashes.of("nobody has this".getBytes(StandardCharsets.UTF_8));
+        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+            String hash = Sha256.of("nobody has this".getBytes(StandardCharsets.UTF_8));
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(1)));
         }
     }

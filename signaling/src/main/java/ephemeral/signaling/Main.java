@@ -1,13 +1,15 @@
 package ephemeral.signaling;
 
+import ephemeral.protocol.IceServer;
+import ephemeral.protocol.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code java -jar signaling.jar [options]}: starts the server on the embedded defaults unless told otherwise. */
 @Command(name = "signaling", mixinStandardHelpOptions = true, sortOptions = false,

@@ -1,5 +1,7 @@
 package ephemeral.signaling;
 
+import ephemeral.protocol.IceServer;
+import ephemeral.protocol.Limits;
 import java.util.List;
 
 /**

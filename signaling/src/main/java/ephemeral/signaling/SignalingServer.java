@@ -1,7 +1,7 @@
 package ephemeral.signaling;
 
+import ephemeral.protocol.Codec;
 import ephemeral.signaling.http.WebApp;
-import ephemeral.signaling.message.MessageCodec;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.ws.OriginPolicy;
 import ephemeral.signaling.ws.SignalingSocket;
@@ -61,7 +61,7 @@ public final class SignalingServer {
             cfg.routes.before(WebApp::secureHeaders);
             cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
             cfg.routes.get("/api/stats", ctx -> ctx.contentType("application/json")
-                    .result(MessageCodec.mapper().writeValueAsString(stats())));
+                    .result(Codec.encode(stats())));
             cfg.routes.get("/", web::home);
             cfg.routes.get("/{hash}", web::page);
         });

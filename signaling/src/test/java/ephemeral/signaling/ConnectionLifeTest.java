@@ -3,6 +3,7 @@ package ephemeral.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ephemeral.protocol.Limits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

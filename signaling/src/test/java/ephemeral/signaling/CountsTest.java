@@ -88,4 +88,20 @@ class CountsTest extends ServerTest {
         }
         assertTrue(received < 9L * n, "received " + received);
     }
+
+    @Test
+    void aJoiningPeerGetsOnePeersMessageNotTwo() throws Exception {
+        String page = hash("once");
+        TestClient holder = client();
+        holder.have(page);
+        holder.awaitPeers(page, 1, 0);
+        TestClient wanter = client();
+        wanter.want(page);
+        holder.awaitPeers(page, 1, 1); // the broadcast of this join has gone out
+        List<?> counts = wanter.drain(Duration.ofMillis(300)).stream()
+                .filter(m -> "peers".equals(m.get("type").asText())).toList();
+        assertEquals(1, counts.size(), "one snapshot, no identical broadcast after it: " + counts);
+        assertTrue(holder.drain(Duration.ofMillis(1)).stream().noneMatch(m -> "peers".equals(m.get("type").asText())),
+                "the holder got the change once");
+    }
 }

@@ -173,4 +173,35 @@ class RoutingTest extends ServerTest {
         assertEquals(c.peerId, b.await("content_request").get("from").asText());
         assertNotEquals(a.peerId, b.peerId);
     }
+
+    @Test
+    void theWanterIsToldWhichHolderWasChosen() throws Exception {
+        String page = hash("routed");
+        TestClient a = client();
+        TestClient b = client();
+        a.have(page);
+        b.have(page);
+        a.awaitPeers(page, 2, 0);
+        TestClient wanter = client();
+        for (int i = 0; i < 20; i++) {
+            wanter.want(page);
+            JsonNode routed = wanter.await("routed");
+            assertEquals(page, routed.get("hash").asText());
+            String chosen = routed.get("holder").asText();
+            TestClient holder = chosen.equals(a.peerId) ? a : b;
+            assertEquals(chosen, holder.peerId, "routed names one of the holders");
+            assertEquals(wanter.peerId, holder.await("content_request").get("from").asText(),
+                    "the holder named is the one asked");
+        }
+        // a pending want is announced when it is routed, to the holder that arrived
+        String later = hash("routed later");
+        wanter.want(later);
+        TestClient newcomer = client();
+        newcomer.have(later);
+        assertEquals(newcomer.peerId, wanter.await("routed", m -> later.equals(m.get("hash").asText()))
+                .get("holder").asText());
+        newcomer.await("content_request");
+        assertTrue(a.drain(Duration.ofMillis(50)).stream().noneMatch(m -> "routed".equals(m.get("type").asText())),
+                "only the wanter hears of the routing");
+    }
 }

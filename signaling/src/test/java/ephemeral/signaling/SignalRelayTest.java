@@ -107,4 +107,26 @@ class SignalRelayTest extends ServerTest {
         holder.send(signal(wanter.peerId, page, OFFER));
         assertEquals(holder.peerId, wanter.await("signal").get("from").asText());
     }
+
+    @Test
+    void candidatesAreRelayedAsBrowsersWriteThem() {
+        String page = hash("tojson");
+        TestClient holder = client();
+        holder.have(page);
+        TestClient wanter = client();
+        wanter.want(page);
+        holder.await("content_request");
+        // RTCIceCandidate.toJSON() adds usernameFragment; Firefox's end-of-candidates has mid "0" and index 0
+        wanter.send(signal(holder.peerId, page, "{\"candidate\":{\"candidate\":\"candidate:1 1 udp 2122260223 "
+                + "192.0.2.2 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"f3Kz\"}}"));
+        assertEquals("f3Kz", holder.await("signal").at("/data/candidate/usernameFragment").asText());
+        wanter.send(signal(holder.peerId, page, "{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}"));
+        JsonNode end = holder.await("signal");
+        assertEquals("", end.at("/data/candidate/candidate").asText());
+        assertEquals("0", end.at("/data/candidate/sdpMid").asText());
+        wanter.send(signal(holder.peerId, page, "{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\",\"sdpMLineIndex\":\"0\"}}"));
+        assertEquals("field data.candidate.sdpMLineIndex has the wrong type or value",
+                wanter.awaitError("bad_message").get("message").asText());
+        assertEquals(2, server.stats().signalsRelayed());
+    }
 }

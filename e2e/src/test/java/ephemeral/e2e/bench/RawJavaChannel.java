@@ -1,8 +1,8 @@
 package ephemeral.e2e.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.rtc.Link;
+import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +28,7 @@ final class RawJavaChannel {
     static double seconds(int size) throws Exception {
         ExecutorService owner = Executors.newSingleThreadExecutor();
         AtomicReference<Link> answerer = new AtomicReference<>();
-        List<ObjectNode> early = new ArrayList<>();
+        List<SignalData> early = new ArrayList<>();
         CompletableFuture<Channel> open = new CompletableFuture<>();
         CompletableFuture<Long> received = new CompletableFuture<>();
         AtomicLong bytes = new AtomicLong();
@@ -51,12 +51,12 @@ final class RawJavaChannel {
         AtomicReference<Link> offerer = new AtomicReference<>();
         Link.Listener offering = new LinkListener() {
             @Override
-            public void onSignal(Link link, ObjectNode data) {
-                if (data.has("sdp")) {
-                    Link b = Link.answer("offerer", hash, data.path("sdp").path("sdp").asText(), List.of(), owner,
+            public void onSignal(Link link, SignalData data) {
+                if (data.sdp() != null) {
+                    Link b = Link.answer("offerer", hash, data.sdp(), List.of(), owner,
                             new LinkListener() {
                                 @Override
-                                public void onSignal(Link l, ObjectNode d) {
+                                public void onSignal(Link l, SignalData d) {
                                     offerer.get().onRemoteSignal(d);
                                 }
 
@@ -120,7 +120,7 @@ final class RawJavaChannel {
 
     private interface LinkListener extends Link.Listener {
         @Override
-        default void onSignal(Link link, ObjectNode data) {
+        default void onSignal(Link link, SignalData data) {
         }
 
         @Override

@@ -1,9 +1,10 @@
 package ephemeral.peer.cli;
 
 import ephemeral.peer.PeerNode;
-import ephemeral.peer.store.Hashes;
-import picocli.CommandLine;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar peer-node.jar share|pin|get …}. Exit codes: 0 ok, 1 page not had in time,
@@ -68,7 +69,7 @@ public final class Main implements Runnable {
             if (slash >= 0) {
                 v = v.substring(slash + 1); // a whole link works too
             }
-            if (!Hashes.isHash(v)) {
+            if (!Ids.isHash(v)) {
                 throw new CommandLine.TypeConversionException("not a page hash (64 lowercase hex chars): " + value);
             }
             return v;

@@ -1,7 +1,5 @@
 package ephemeral.peer.rtc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
@@ -11,11 +9,11 @@ import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
-import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import ephemeral.peer.signaling.Json;
-import ephemeral.peer.signaling.ServerMessage;
+import ephemeral.protocol.IceServer;
+import ephemeral.protocol.signaling.ServerMessage;
+import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +36,7 @@ public final class Link {
     /** Called on the owner's executor. */
     public interface Listener {
         /** A local description or candidate to relay to the remote peer as {@code signal.data}. */
-        void onSignal(Link link, ObjectNode data);
+        void onSignal(Link link, SignalData data);
 
         /** The remote peer opened a channel on this link. */
         void onRemoteChannel(Link link, Channel channel);
@@ -56,7 +54,7 @@ public final class Link {
     private final RTCPeerConnection pc;
     private final Set<Channel> channels = new LinkedHashSet<>();
     private final List<RTCIceCandidate> remoteCandidates = new ArrayList<>();
-    private final List<ObjectNode> localCandidates = new ArrayList<>();
+    private final List<SignalData> localCandidates = new ArrayList<>();
     private boolean remoteDescriptionSet;
     private boolean localDescriptionSent;
     private volatile boolean connected;
@@ -64,18 +62,18 @@ public final class Link {
     private final long createdNanos = System.nanoTime();
     private volatile long lastActiveNanos = System.nanoTime();
 
-    private Link(String remotePeer, String sessionHash, boolean offerer, List<ServerMessage.IceServer> ice,
+    private Link(String remotePeer, String sessionHash, boolean offerer, List<IceServer> ice,
                  Executor owner, Listener listener) {
         this.remotePeer = remotePeer;
         this.sessionHash = sessionHash;
         this.offerer = offerer;
         this.owner = owner;
         this.listener = listener;
-        this.pc = Rtc.factory().createPeerConnection(Rtc.configuration(ice), new Observer());
+        this.pc = Rtc.factory().createPeerConnection(Signals.configuration(ice), new Observer());
     }
 
     /** Holder side: a new connection with a first {@code page} channel for {@code hash}, offer sent via the listener. */
-    public static Link offer(String remotePeer, String hash, List<ServerMessage.IceServer> ice, Executor owner,
+    public static Link offer(String remotePeer, String hash, List<IceServer> ice, Executor owner,
                              Listener listener, Consumer<Channel> firstChannel) {
         Link l = new Link(remotePeer, hash, true, ice, owner, listener);
         firstChannel.accept(l.openChannel(hash));
@@ -84,10 +82,10 @@ public final class Link {
     }
 
     /** Wanter side: answers a remote offer. */
-    public static Link answer(String remotePeer, String hash, String offerSdp, List<ServerMessage.IceServer> ice,
+    public static Link answer(String remotePeer, String hash, SignalData.Sdp offer, List<IceServer> ice,
                               Executor owner, Listener listener) {
         Link l = new Link(remotePeer, hash, false, ice, owner, listener);
-        l.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), l.new Applied(() -> {
+        l.pc.setRemoteDescription(Signals.description(offer), l.new Applied(() -> {
             l.remoteDescriptionSet = true;
             l.flushRemoteCandidates();
             l.pc.createAnswer(new RTCAnswerOptions(), l.new Created());
@@ -148,38 +146,28 @@ public final class Link {
     }
 
     /** Applies a relayed {@code signal.data} from the remote peer. */
-    public void onRemoteSignal(ObjectNode data) {
+    public void onRemoteSignal(SignalData data) {
         if (closed) {
             return;
         }
-        JsonNode sdp = data.get("sdp");
-        JsonNode cand = data.get("candidate");
-        if (sdp instanceof ObjectNode s) {
-            String type = Json.text(s, "type");
-            if (offerer && type.equals("answer")) {
-                pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, Json.text(s, "sdp")),
-                        new Applied(() -> {
-                            remoteDescriptionSet = true;
-                            flushRemoteCandidates();
-                        }));
+        if (data.sdp() != null) {
+            if (offerer && !data.sdp().isOffer()) {
+                pc.setRemoteDescription(Signals.description(data.sdp()), new Applied(() -> {
+                    remoteDescriptionSet = true;
+                    flushRemoteCandidates();
+                }));
             } else {
-                LOG.debug("ignoring unexpected sdp {} on link {}", type, id);
+                LOG.debug("ignoring unexpected sdp {} on link {}", data.sdp().type(), id);
             }
-        } else if (cand instanceof ObjectNode c) {
-            String line = Json.optText(c, "candidate");
-            if (line == null || line.isEmpty()) {
-                return; // end of candidates
-            }
-            String mid = Json.optText(c, "sdpMid");
-            JsonNode idx = c.get("sdpMLineIndex");
-            RTCIceCandidate candidate = new RTCIceCandidate(mid == null ? "0" : mid,
-                    idx != null && idx.canConvertToInt() ? idx.intValue() : 0, line);
+            return;
+        }
+        Signals.candidate(data.candidate()).ifPresent(candidate -> {
             // candidates added before the remote description are silently dropped by libwebrtc
             remoteCandidates.add(candidate);
             if (remoteDescriptionSet) {
                 flushRemoteCandidates();
             }
-        }
+        });
     }
 
     /** Closes every channel, then the connection (teardown order matters natively). Idempotent. */
@@ -216,9 +204,7 @@ public final class Link {
     }
 
     private void localDescriptionReady(RTCSessionDescription desc) {
-        ObjectNode data = Json.MAPPER.createObjectNode();
-        data.putObject("sdp").put("type", desc.sdpType == RTCSdpType.OFFER ? "offer" : "answer").put("sdp", desc.sdp);
-        listener.onSignal(this, data);
+        listener.onSignal(this, Signals.description(desc));
         localDescriptionSent = true;
         // candidates found before the description went out must follow it, not precede it
         localCandidates.forEach(c -> listener.onSignal(this, c));
@@ -282,15 +268,11 @@ public final class Link {
         @Override
         public void onIceCandidate(RTCIceCandidate c) {
             try {
-                String sdp = c.sdp.startsWith("candidate:") ? c.sdp : "candidate:" + c.sdp;
-                String mid = c.sdpMid;
-                int index = c.sdpMLineIndex;
+                SignalData data = Signals.candidate(c);
                 post(() -> {
                     if (closed) {
                         return;
                     }
-                    ObjectNode data = Json.MAPPER.createObjectNode();
-                    data.putObject("candidate").put("candidate", sdp).put("sdpMid", mid).put("sdpMLineIndex", index);
                     if (localDescriptionSent) {
                         listener.onSignal(Link.this, data);
                     } else {

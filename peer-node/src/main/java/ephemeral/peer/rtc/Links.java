@@ -1,7 +1,8 @@
 package ephemeral.peer.rtc;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import ephemeral.peer.signaling.ServerMessage;
+import ephemeral.protocol.IceServer;
+import ephemeral.protocol.signaling.ServerMessage;
+import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class Links {
 
     /** Called on the owner's executor. */
     public interface Listener {
-        void sendSignal(String to, String hash, ObjectNode data);
+        void sendSignal(String to, String hash, SignalData data);
 
         void onRemoteChannel(Link link, Channel channel);
     }
@@ -34,11 +35,11 @@ public final class Links {
     private final long connectMillis;
     private final Map<String, Link> sessions = new HashMap<>();
     private final Map<String, List<Link>> byPeer = new HashMap<>();
-    private List<ServerMessage.IceServer> iceServers = List.of();
+    private List<IceServer> iceServers = List.of();
     private long opened;
     private final Link.Listener linkListener = new Link.Listener() {
         @Override
-        public void onSignal(Link link, ObjectNode data) {
+        public void onSignal(Link link, SignalData data) {
             listener.sendSignal(link.remotePeer(), link.sessionHash(), data);
         }
 
@@ -60,7 +61,7 @@ public final class Links {
         this.connectMillis = connectMillis;
     }
 
-    public void setIceServers(List<ServerMessage.IceServer> iceServers) {
+    public void setIceServers(List<IceServer> iceServers) {
         this.iceServers = List.copyOf(iceServers);
     }
 
@@ -90,14 +91,14 @@ public final class Links {
     }
 
     /** Applies a relayed signal; an offer always starts a new connection (this peer never renegotiates). */
-    public void onSignal(String from, String hash, ObjectNode data, boolean acceptOffers) {
+    public void onSignal(String from, String hash, SignalData data, boolean acceptOffers) {
         String key = key(from, hash);
-        if (data.get("sdp") instanceof ObjectNode sdp && "offer".equals(sdp.path("type").asText())) {
+        if (data.sdp() != null && data.sdp().isOffer()) {
             if (!acceptOffers) {
                 LOG.debug("ignoring an offer from {} for {}: not wanted", from, hash);
                 return;
             }
-            Link l = Link.answer(from, hash, sdp.path("sdp").asText(), iceServers, owner, linkListener);
+            Link l = Link.answer(from, hash, data.sdp(), iceServers, owner, linkListener);
             register(l);
             return;
         }

@@ -2,11 +2,8 @@ package ephemeral.peer.rtc;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PortAllocatorConfig;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
-import ephemeral.peer.signaling.ServerMessage;
-import java.util.List;
+import ephemeral.protocol.signaling.ServerMessage;
 
 /**
  * The process-wide {@link PeerConnectionFactory}. One per process (each lifecycle leaks natively),
@@ -31,20 +28,6 @@ public final class Rtc {
             factory.dispose();
             factory = null;
         }
-    }
-
-    static RTCConfiguration configuration(List<ServerMessage.IceServer> iceServers) {
-        RTCConfiguration c = new RTCConfiguration();
-        for (ServerMessage.IceServer s : iceServers) {
-            RTCIceServer r = new RTCIceServer();
-            r.urls = List.copyOf(s.urls());
-            r.username = s.username();
-            r.password = s.credential();
-            c.iceServers.add(r);
-        }
-        // Passive TCP candidates only slow ICE down; browsers reach us over UDP.
-        c.portAllocatorConfig.setDisableTcp(true);
-        return c;
     }
 
     /** Resident set size of this process in kB (VmRSS of /proc/self/status), or -1 if unknown. */

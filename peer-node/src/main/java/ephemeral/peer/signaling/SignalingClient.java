@@ -1,5 +1,9 @@
 package ephemeral.peer.signaling;
 
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.Limits;
+import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.signaling.ServerMessage;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -71,7 +75,7 @@ public final class SignalingClient {
     }
 
     /** Applies the server's limits with a safety margin. */
-    public void setLimits(ServerMessage.Limits limits) {
+    public void setLimits(Limits limits) {
         synchronized (lock) {
             ratePerMs = Math.max(1, limits.messagesPerSecond() * 0.8) / 1000.0;
             burst = Math.max(1, limits.messageBurst() / 2.0);
@@ -80,7 +84,7 @@ public final class SignalingClient {
     }
 
     public void send(ClientMessage message) {
-        String text = ClientMessage.toJson(message);
+        String text = Codec.encode(message);
         synchronized (lock) {
             if (ws == null || closed) {
                 LOG.debug("not connected, dropping {}", text);
@@ -236,8 +240,8 @@ public final class SignalingClient {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    ServerMessage m = ServerMessage.parse(text);
-                    owner.execute(() -> listener.onMessage(m));
+                    // a message type this version does not know is skipped (docs/protocol.md, compatibility)
+                    Codec.parseServer(text).ifPresent(m -> owner.execute(() -> listener.onMessage(m)));
                 } catch (RuntimeException e) {
                     LOG.warn("ignoring a bad message from the server ({}): {}", e.getMessage(), abbreviate(text));
                 }

@@ -1,5 +1,7 @@
 package ephemeral.peer.store;
 
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,11 +36,11 @@ public final class DiskStore implements PageStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (!Hashes.isHash(name) || !Files.isRegularFile(f)) {
+                if (!Ids.isHash(name) || !Files.isRegularFile(f)) {
                     continue;
                 }
                 byte[] bytes = Files.readAllBytes(f);
-                if (!Hashes.of(bytes).equals(name)) {
+                if (!Sha256.of(bytes).equals(name)) {
                     LOG.warn("skipping {}: its bytes do not match its name", f);
                     continue;
                 }

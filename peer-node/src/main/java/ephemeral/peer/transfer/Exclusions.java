@@ -1,29 +1,31 @@
 package ephemeral.peer.transfer;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The holders one fetch leaves out of its {@code want}s, as the browser's fetcher.js does: liars (bytes
- * that did not verify, protocol violations) for good; holders that merely failed (stall, timeout, channel
- * closed, not_found, busy) only until every known holder has failed once, then they get another chance.
- * The holder count is the latest {@code peers} count the server sent for the page. Peer ids change on a
- * signaling reconnect, so {@link #clear()} then. Owned by the owner's executor.
+ * that did not verify, protocol violations) for good; holders that merely failed (silent after
+ * {@code routed}, stall, channel closed, any {@code error}) only until every known holder has failed once,
+ * then they get another chance. The holder count is the latest {@code peers} count the server sent for the
+ * page. Peer ids change on a signaling reconnect, so {@link #clear()} then. Owned by the owner's executor.
  */
 final class Exclusions {
-    /** Why a holder was given up on. */
+    /** Why an attempt ended without the page. */
     enum Fault {
-        /** Its bytes (and so those of every holder that contributed to them) did not verify. */
+        /** It alone sent bytes that did not verify, or more bytes than announced: a liar. */
         BAD_BYTES,
         /** Broke the protocol (an unknown or mismatching message): a liar too. */
         PROTOCOL,
-        /** Stalled, timed out, closed the channel early or said not_found. */
+        /** Silent, stalled, closed the channel early or answered with an error. */
         FAILED,
-        /** Said busy: failed, but asked again soon. */
-        BUSY
+        /**
+         * Holders disagree (a different size, or a page assembled from several of them did not verify)
+         * and nothing says which one lied: nobody is blamed, and the page is fetched from scratch.
+         */
+        CONFLICT
     }
 
     private final Set<String> liars = new LinkedHashSet<>();
@@ -37,23 +39,9 @@ final class Exclusions {
 
     void blame(String peer, Fault fault) {
         if (fault == Fault.BAD_BYTES || fault == Fault.PROTOCOL) {
-            liar(peer);
-        } else {
-            failed(peer);
-        }
-    }
-
-    void liar(String peer) {
-        failed.remove(peer);
-        liars.add(peer);
-    }
-
-    void liars(Collection<String> peers) {
-        peers.forEach(this::liar);
-    }
-
-    private void failed(String peer) {
-        if (!liars.contains(peer)) {
+            failed.remove(peer);
+            liars.add(peer);
+        } else if (fault == Fault.FAILED && !liars.contains(peer)) {
             failed.add(peer);
         }
     }

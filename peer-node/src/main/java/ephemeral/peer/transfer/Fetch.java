@@ -1,8 +1,8 @@
 package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
-import ephemeral.peer.store.Hashes;
 import ephemeral.peer.store.Page;
+import ephemeral.protocol.Sha256;
 import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -10,30 +10,41 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One page being fetched: the in-order bytes received so far (kept across holders, so a new holder can
- * resume at {@code offset}), the running digest, and the holders given up on. Owned by the owner's executor.
+ * resume at {@code offset}), the running digest, the holder being waited on, and the holders given up on.
+ * Owned by the owner's executor.
  */
 final class Fetch {
     final String hash;
     final CompletableFuture<Page> result = new CompletableFuture<>();
     final Exclusions exclusions = new Exclusions();
-    /** Holders whose bytes are in {@link #buf}: if the whole does not verify, all of them are suspects. */
+    /** Holders whose bytes are in {@link #buf}: who to blame if the whole does not verify. */
     final Set<String> contributors = new LinkedHashSet<>();
     final long deadlineNanos;
     boolean hold;
     /** Its want has been sent (fetches beyond the active limit wait in a queue). */
     boolean started;
+    /** False once a page assembled from several holders failed to verify: from then on, one holder per try. */
+    boolean resumable = true;
+    /** Failed attempts so far: the backoff before the next want grows with it. */
+    int failures;
+    /** When the next want goes out (System.nanoTime), or 0 when none is scheduled. */
+    long nextWantNanos;
 
+    /** The holder the server routed the last want to (or whose channel arrived), or null while pending. */
     String holder;
+    /** The holder has signalled since it was routed: now it has {@code CONNECT_MS} to open its channel. */
+    boolean answered;
+    /** Until when a routed holder may stay silent (no signal, no channel). */
+    long waitUntilNanos;
     Channel channel;
     boolean headerSeen;
     volatile long size = -1;
     volatile long received;
     byte[] buf;
-    MessageDigest digest = Hashes.sha256();
+    MessageDigest digest = Sha256.digest();
     String name;
     String mime;
     long lastProgressNanos = System.nanoTime();
-    long lastWantNanos;
 
     Fetch(String hash, boolean hold, long deadlineNanos) {
         this.hash = hash;
@@ -41,13 +52,21 @@ final class Fetch {
         this.deadlineNanos = deadlineNanos;
     }
 
+    /** Forgets every byte (they did not verify, or will not be resumed). */
     void resetBytes() {
         buf = null;
         received = 0;
-        size = -1;
-        digest = Hashes.sha256();
+        digest = Sha256.digest();
         contributors.clear();
-        name = null;
-        mime = null;
+        forgetHeader();
+    }
+
+    /** A size announced by a holder that then sent nothing is that holder's word only: drop it. */
+    void forgetHeader() {
+        if (received == 0) {
+            size = -1;
+            name = null;
+            mime = null;
+        }
     }
 }

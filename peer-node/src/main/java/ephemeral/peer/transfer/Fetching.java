@@ -2,11 +2,14 @@ package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.rtc.Link;
-import ephemeral.peer.signaling.ClientMessage;
-import ephemeral.peer.store.Hashes;
 import ephemeral.peer.store.Page;
 import ephemeral.peer.transfer.Exclusions.Fault;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Timeouts;
+import ephemeral.protocol.signaling.ClientMessage;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,17 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wanter side of docs/protocol.md §2. Sends {@code want}, takes the channel the chosen holder
- * opens, asks with {@code get}, receives and verifies. A holder that does not open a channel in time,
- * stalls, sends too much, sends garbage or sends bytes that do not verify is given up on and the page
- * is wanted again with it excluded (see {@link Exclusions}). Runs on the owner's executor.
+ * The wanter's retry loop (docs/protocol.md §2, "Wanter"): sends {@code want}, learns the chosen holder
+ * from {@code routed}, takes the channel that holder opens and hands it to a {@link Receiver}. A holder
+ * that stays silent, stalls, answers with an error, lies or breaks the protocol is given up on, and the
+ * page is wanted again after a backoff with that holder excluded (see {@link Exclusions}). A want nobody
+ * was routed to is pending at the server, which routes it when a holder arrives: nothing polls.
+ * Runs on the owner's executor.
  */
-public final class Fetching {
+public final class Fetching implements Receiver.Outcome {
     private static final Logger LOG = LoggerFactory.getLogger(Fetching.class);
-    /** Re-send a want that got no holder at all (nothing routed, or the holder never answered). */
-    private static final long REWANT_MILLIS = 10_000;
-    /** A holder that said {@code busy} is asked again after this long. */
-    private static final long BUSY_RETRY_MILLIS = 1_000;
     /**
      * Wants in flight at once; more fetches wait their turn. Pinning a thousand pages from one holder
      * must not turn into a thousand simultaneous requests it can only refuse.
@@ -38,9 +39,9 @@ public final class Fetching {
     private final Consumer<ClientMessage> signaling;
     private final Counters counters;
     private final long maxPageBytes;
-    private final long stallMillis;
+    private final long stallNanos;
     private final Map<String, Fetch> fetches = new HashMap<>();
-    private final java.util.ArrayDeque<Fetch> queued = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Fetch> queued = new ArrayDeque<>();
     private int active;
     private int maxExclude = 64;
 
@@ -48,7 +49,7 @@ public final class Fetching {
         this.signaling = signaling;
         this.counters = counters;
         this.maxPageBytes = maxPageBytes;
-        this.stallMillis = stallMillis;
+        this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
     }
 
     public void setMaxExclude(int maxExclude) {
@@ -82,12 +83,14 @@ public final class Fetching {
         return fetches.containsKey(hash);
     }
 
-    /** After a reconnect: every fetch in progress is wanted again under the new peer id (old ids are void). */
+    /** After a reconnect: every waiting fetch is wanted again at once under the new peer id (old ids are void). */
     public void rewantAll() {
-        fetches.values().stream().filter(f -> f.started).forEach(f -> {
+        for (Fetch f : fetches.values()) {
             f.exclusions.clear();
-            want(f);
-        });
+            if (f.started && f.channel == null) {
+                want(f);
+            }
+        }
     }
 
     /** The server's {@code peers} count for a page. */
@@ -95,29 +98,30 @@ public final class Fetching {
         Optional.ofNullable(fetches.get(hash)).ifPresent(f -> f.exclusions.holders(holders));
     }
 
-    private void begin(Fetch f) {
-        f.started = true;
-        active++;
-        want(f);
-    }
-
-    /** A holder's offer for a wanted page: it is now this fetch's holder. */
-    public void onOffer(String from, String hash) {
+    /** The server routed our want to {@code holder}: it has {@code ROUTED_WAIT_MS} to answer. */
+    public void onRouted(String hash, String holder) {
         Fetch f = fetches.get(hash);
         if (f != null && f.channel == null) {
-            f.holder = from;
-            f.lastProgressNanos = System.nanoTime();
+            f.holder = holder;
+            f.answered = false;
+            f.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ROUTED_WAIT_MS);
+        }
+    }
+
+    /** Any relayed signal: the first one from the routed holder shows it is alive and connecting. */
+    public void onSignal(String from, String hash) {
+        Fetch f = fetches.get(hash);
+        if (f != null && f.channel == null && !f.answered && from.equals(f.holder)) {
+            f.answered = true;
+            f.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.CONNECT_MS);
         }
     }
 
     /** A channel a holder opened: bound to the fetch its protocol names (or, failing that, its link's page). */
     public void onRemoteChannel(Link link, Channel ch) {
         String hash = ch.protocol();
-        if (!Hashes.isHash(hash)) {
-            hash = inferHash(link);
-        }
-        Fetch f = hash == null ? null : fetches.get(hash);
-        if (f == null || f.channel != null) {
+        Fetch f = fetches.get(Ids.isHash(hash) ? hash : inferHash(link));
+        if (f == null || f.channel != null || !f.started) {
             LOG.debug("closing an unexpected channel from {}", link.remotePeer());
             ch.close();
             return;
@@ -125,23 +129,28 @@ public final class Fetching {
         f.channel = ch;
         f.holder = link.remotePeer();
         f.headerSeen = false;
+        f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
         f.lastProgressNanos = System.nanoTime();
-        ch.setListener(new Receiver(f));
-        if (ch.isOpen()) {
-            ask(f, ch);
+        Receiver receiver = new Receiver(f, maxPageBytes, counters, this);
+        ch.setListener(receiver);
+        if (ch.isOpen() && !receiver.ask(ch)) {
+            failed(f, "could not send get", Fault.FAILED);
         }
     }
 
-    /** Periodic: stalls, unanswered wants, deadlines. */
+    /** Periodic: deadlines, silent holders, stalls, and wants whose backoff is over. */
     public void tick() {
         long now = System.nanoTime();
         for (Fetch f : List.copyOf(fetches.values())) {
             if (now - f.deadlineNanos > 0) {
                 finish(f, null, new TimeoutException("no holder delivered page " + f.hash + " in time"));
-            } else if (f.holder != null && now - f.lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stallMillis)) {
-                giveUp(f, "stalled", Fault.FAILED);
-            } else if (f.started && f.holder == null
-                    && now - f.lastWantNanos > TimeUnit.MILLISECONDS.toNanos(REWANT_MILLIS)) {
+            } else if (f.channel != null) {
+                if (now - f.lastProgressNanos > stallNanos) {
+                    failed(f, "stalled", Fault.FAILED);
+                }
+            } else if (f.holder != null && now - f.waitUntilNanos > 0) {
+                failed(f, f.answered ? "no channel in time" : "no answer to routed", Fault.FAILED);
+            } else if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
                 want(f);
             }
         }
@@ -153,9 +162,56 @@ public final class Fetching {
         }
     }
 
+    @Override
+    public void verified(Fetch f, Page page) {
+        finish(f, page, null);
+    }
+
+    /** Gives up on the current holder and schedules the next want after the backoff. */
+    @Override
+    public void failed(Fetch f, String why, Fault fault) {
+        LOG.info("giving up on holder {} for {}: {}", f.holder, f.hash, why);
+        counters.holdersAbandoned.incrementAndGet();
+        if (f.holder != null) {
+            f.exclusions.blame(f.holder, fault);
+        }
+        if (fault == Fault.CONFLICT || fault == Fault.BAD_BYTES) {
+            // several holders' bytes that do not verify: any of them may have lied, so from now on every
+            // try starts at 0 with one holder, and a mismatch then names exactly one liar
+            f.resumable &= fault != Fault.CONFLICT;
+            f.resetBytes();
+        } else if (!f.resumable) {
+            f.resetBytes();
+        } else {
+            f.forgetHeader();
+        }
+        Channel ch = f.channel;
+        f.channel = null;
+        f.holder = null;
+        f.headerSeen = false;
+        if (ch != null) {
+            ch.setListener(null);
+            ch.close();
+        }
+        f.failures++;
+        f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+    }
+
+    private void begin(Fetch f) {
+        f.started = true;
+        active++;
+        want(f);
+    }
+
+    private void want(Fetch f) {
+        f.nextWantNanos = 0;
+        f.holder = null;
+        signaling.accept(new ClientMessage.Want(f.hash, new LinkedHashSet<>(f.exclusions.forWant(maxExclude))));
+    }
+
     private String inferHash(Link link) {
         // A holder that does not set the channel protocol: the link's own page, else the one wanted page
-        // this holder was paired for.
+        // this holder was routed for.
         Fetch own = fetches.get(link.sessionHash());
         if (own != null && own.channel == null) {
             return own.hash;
@@ -166,46 +222,6 @@ public final class Fetching {
             }
         }
         return null;
-    }
-
-    private void want(Fetch f) {
-        f.lastWantNanos = System.nanoTime();
-        signaling.accept(new ClientMessage.Want(f.hash, f.exclusions.forWant(maxExclude)));
-    }
-
-    private void ask(Fetch f, Channel ch) {
-        f.lastProgressNanos = System.nanoTime();
-        f.contributors.add(ch.remotePeer());
-        if (!ch.sendText(TransferMessage.toJson(new TransferMessage.Get(f.hash, f.received)))) {
-            giveUp(f, "could not send get", Fault.FAILED); // rather than waiting for a stall
-        }
-    }
-
-    private void giveUp(Fetch f, String why, Fault fault) {
-        LOG.info("giving up on holder {} for {}: {}", f.holder, f.hash, why);
-        counters.holdersAbandoned.incrementAndGet();
-        if (f.holder != null) {
-            f.exclusions.blame(f.holder, fault);
-        }
-        if (fault == Fault.BAD_BYTES) {
-            f.exclusions.liars(f.contributors);
-            f.resetBytes();
-        }
-        Channel ch = f.channel;
-        f.channel = null;
-        f.holder = null;
-        f.headerSeen = false;
-        if (ch != null) {
-            ch.setListener(null);
-            ch.close();
-        }
-        if (fault != Fault.BUSY) {
-            want(f);
-        } else {
-            // busy is not a lasting fault: ask again shortly (the same holder too, once all failed)
-            f.lastWantNanos = System.nanoTime()
-                    - TimeUnit.MILLISECONDS.toNanos(REWANT_MILLIS - BUSY_RETRY_MILLIS);
-        }
     }
 
     private void finish(Fetch f, Page page, Throwable error) {
@@ -230,111 +246,6 @@ public final class Fetching {
             f.result.complete(page);
         } else {
             f.result.completeExceptionally(error);
-        }
-    }
-
-    private final class Receiver implements Channel.Listener {
-        private final Fetch f;
-
-        Receiver(Fetch f) {
-            this.f = f;
-        }
-
-        private boolean current(Channel c) {
-            return f.channel == c && fetches.get(f.hash) == f;
-        }
-
-        @Override
-        public void onOpen(Channel c) {
-            if (current(c)) {
-                ask(f, c);
-            }
-        }
-
-        @Override
-        public void onText(Channel c, String text) {
-            if (!current(c)) {
-                return;
-            }
-            TransferMessage m;
-            try {
-                m = TransferMessage.parse(text);
-            } catch (IllegalArgumentException e) {
-                giveUp(f, "bad message: " + e.getMessage(), Fault.PROTOCOL);
-                return;
-            }
-            if (m instanceof TransferMessage.Header h && !f.headerSeen) {
-                if (!h.hash().equals(f.hash) || h.offset() != f.received
-                        || (f.size >= 0 && h.size() != f.size)) {
-                    giveUp(f, "header does not match the request", Fault.PROTOCOL);
-                } else if (h.size() > maxPageBytes) {
-                    giveUp(f, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, Fault.PROTOCOL);
-                } else {
-                    f.headerSeen = true;
-                    f.size = h.size();
-                    if (f.buf == null) {
-                        // grown as bytes arrive: a header alone must not make us allocate its whole size
-                        f.buf = new byte[(int) Math.min(h.size(), 1 << 20)];
-                        f.name = h.name();
-                        f.mime = h.mime();
-                    }
-                    f.lastProgressNanos = System.nanoTime();
-                    if (f.received == f.size) {
-                        verify();
-                    }
-                }
-            } else if (m instanceof TransferMessage.Error e) {
-                giveUp(f, "holder says " + e.code(), "busy".equals(e.code()) ? Fault.BUSY : Fault.FAILED);
-            } else {
-                giveUp(f, "unexpected message", Fault.PROTOCOL);
-            }
-        }
-
-        @Override
-        public void onBinary(Channel c, byte[] bytes) {
-            if (!current(c)) {
-                return;
-            }
-            if (!f.headerSeen) {
-                giveUp(f, "bytes before the header", Fault.PROTOCOL);
-                return;
-            }
-            if (f.received + bytes.length > f.size) {
-                giveUp(f, "more bytes than announced", Fault.BAD_BYTES);
-                return;
-            }
-            if (f.received + bytes.length > f.buf.length) {
-                f.buf = java.util.Arrays.copyOf(f.buf, (int) Math.min(f.size, Math.max(f.buf.length * 2L,
-                        f.received + bytes.length)));
-            }
-            System.arraycopy(bytes, 0, f.buf, (int) f.received, bytes.length);
-            f.digest.update(bytes);
-            f.received += bytes.length;
-            counters.bytesFetched.addAndGet(bytes.length);
-            f.lastProgressNanos = System.nanoTime();
-            if (f.received == f.size) {
-                verify();
-            }
-        }
-
-        @Override
-        public void onClosed(Channel c) {
-            if (current(c)) {
-                f.channel = null;
-                giveUp(f, "channel closed before the page was complete", Fault.FAILED);
-            }
-        }
-
-        private void verify() {
-            String actual = Hashes.hex(f.digest.digest());
-            if (!actual.equals(f.hash)) {
-                counters.verifyFailures.incrementAndGet();
-                giveUp(f, "bytes do not match the hash (got " + actual + ")", Fault.BAD_BYTES);
-                return;
-            }
-            counters.pagesFetched.incrementAndGet();
-            byte[] bytes = f.buf.length == f.size ? f.buf : java.util.Arrays.copyOf(f.buf, (int) f.size);
-            finish(f, new Page(f.hash, bytes, f.name, f.mime), null);
         }
     }
 }

@@ -2,6 +2,8 @@ package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.store.Page;
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.transfer.TransferMessage;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -40,7 +42,7 @@ final class PageSender implements Runnable {
         long sent = 0;
         try {
             byte[] bytes = page.bytes();
-            String header = TransferMessage.toJson(new TransferMessage.Header(page.hash(), bytes.length, offset,
+            String header = Codec.encode(new TransferMessage.Header(page.hash(), bytes.length, offset,
                     page.name(), page.mime()));
             if (!channel.sendText(header)) {
                 return;

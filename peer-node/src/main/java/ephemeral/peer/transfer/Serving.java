@@ -4,6 +4,9 @@ import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.rtc.Links;
 import ephemeral.peer.store.Page;
 import ephemeral.peer.store.PageStore;
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.Timeouts;
+import ephemeral.protocol.transfer.TransferMessage;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,33 +63,37 @@ public final class Serving {
                     if (!asked && !c.isClosed()) {
                         c.close();
                     }
-                }, stallMillis * 2, TimeUnit.MILLISECONDS);
+                }, Timeouts.GET_WAIT_MS, TimeUnit.MILLISECONDS);
             }
 
+            // may come before onOpen: the wanter's side can report the channel open first
             @Override
             public void onText(Channel c, String text) {
                 if (asked) {
                     return; // one page per channel; the wanter only closes it from here on
                 }
                 asked = true;
-                TransferMessage.Get get;
+                TransferMessage m;
                 try {
-                    if (!(TransferMessage.parse(text) instanceof TransferMessage.Get g)) {
-                        c.close();
-                        return;
-                    }
-                    get = g;
+                    m = Codec.parseTransfer(text);
                 } catch (IllegalArgumentException e) {
                     LOG.debug("bad request from {}: {}", c.remotePeer(), e.getMessage());
-                    c.close();
+                    refuse(c, TransferMessage.Error.BAD_REQUEST, e.getMessage());
                     return;
                 }
-                serve(c, get);
+                if (m instanceof TransferMessage.Get get) {
+                    serve(c, get);
+                } else {
+                    refuse(c, TransferMessage.Error.BAD_REQUEST, "the first message must be get");
+                }
             }
 
             @Override
             public void onBinary(Channel c, byte[] bytes) {
-                c.close(); // wanters send no bytes
+                if (!asked) {
+                    asked = true;
+                    refuse(c, TransferMessage.Error.BAD_REQUEST, "the first message must be get");
+                }
             }
 
             @Override
@@ -99,7 +106,7 @@ public final class Serving {
         if (counters.activeServes.incrementAndGet() > maxConcurrent) {
             counters.activeServes.decrementAndGet();
             counters.servesRefusedBusy.incrementAndGet();
-            refuse(c, "busy", "this peer is serving its maximum number of transfers");
+            refuse(c, TransferMessage.Error.BUSY, "this peer is serving its maximum number of transfers");
             return;
         }
         try {
@@ -119,9 +126,15 @@ public final class Serving {
 
     private void pump(Channel c, TransferMessage.Get get) {
         Optional<Page> page = store.get(get.hash());
-        if (page.isEmpty() || page.get().size() > maxPageBytes || get.offset() > page.get().size()) {
+        if (page.isEmpty() || page.get().size() > maxPageBytes) {
             counters.activeServes.decrementAndGet();
-            owner.execute(() -> refuse(c, "not_found", "this peer does not hold " + get.hash()));
+            owner.execute(() -> refuse(c, TransferMessage.Error.NOT_FOUND, "this peer does not hold " + get.hash()));
+            return;
+        }
+        if (get.offset() > page.get().size()) {
+            counters.activeServes.decrementAndGet();
+            owner.execute(() -> refuse(c, TransferMessage.Error.BAD_OFFSET,
+                    "offset " + get.offset() + " is beyond the page's " + page.get().size() + " bytes"));
             return;
         }
         new PageSender(c, page.get(), get.offset(), stallMillis, (complete, bytes) -> {
@@ -141,9 +154,20 @@ public final class Serving {
         }).run();
     }
 
+    /** Sends an {@code error}, then closes the channel once it has left (a bare close would lose it). */
     private void refuse(Channel c, String code, String message) {
-        c.sendText(TransferMessage.toJson(new TransferMessage.Error(code, message)));
-        // give the error a moment to leave before the channel closes
-        owner.schedule(c::close, 200, TimeUnit.MILLISECONDS);
+        c.sendText(Codec.encode(new TransferMessage.Error(code, message)));
+        closeWhenFlushed(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ERROR_FLUSH_MS));
+    }
+
+    private void closeWhenFlushed(Channel c, long deadlineNanos) {
+        if (c.isClosed()) {
+            return;
+        }
+        if (c.bufferedAmount() <= 0 || System.nanoTime() - deadlineNanos > 0) {
+            c.close();
+        } else {
+            owner.schedule(() -> closeWhenFlushed(c, deadlineNanos), 10, TimeUnit.MILLISECONDS);
+        }
     }
 }

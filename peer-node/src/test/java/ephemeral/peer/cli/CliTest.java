@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.PeerNode;
-import ephemeral.peer.store.Hashes;
-import ephemeral.signaling.SignalingConfig;
-import ephemeral.signaling.SignalingServer;
+import ephemeral.peer.TestPeers;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
+import ephemeral.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,30 +17,24 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI as users run it: a separate JVM against a real signaling server. */
 class CliTest {
-    static SignalingServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
     static String url;
 
     @BeforeAll
-    static void startServer() {
-        server = SignalingServer.create(SignalingConfig.defaults().withHost("127.0.0.1").withPort(0));
-        server.start();
-        url = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
+    static void url() {
+        url = server.baseUrl();
     }
 
     static PeerConfig config() {
-        return PeerConfig.defaults().withServer(url).withStallTimeout(Duration.ofSeconds(2));
+        return TestPeers.config(server);
     }
 
     @Test
@@ -57,7 +52,7 @@ class CliTest {
 
     @Test
     void unreachableServerExits3() throws Exception {
-        Cli c = Cli.run("get", "--server", "http://127.0.0.1:9", "--connect-timeout", "1s", Hashes.of(new byte[1]));
+        Cli c = Cli.run("get", "--server", "http://127.0.0.1:9", "--connect-timeout", "1s", Sha256.of(new byte[1]));
         assertEquals(3, c.exitCode(), c.stderr());
         assertTrue(c.stderr().contains("cannot reach the signaling server"), c.stderr());
     }
@@ -70,7 +65,7 @@ class CliTest {
 
     @Test
     void missingPageTimesOutWithExit1() throws Exception {
-        Cli c = Cli.run("get", "--server", url, "--timeout", "1s", Hashes.of("nobody".getBytes(StandardCharsets.UTF_8)));
+        Cli c = Cli.run("get", "--server", url, "--timeout", "1s", Sha256.of("nobody".getBytes(StandardCharsets.UTF_8)));
         assertEquals(1, c.exitCode(), c.stderr());
         assertTrue(c.stderr().contains("could not be had"), c.stderr());
         assertEquals("", c.stdout());
@@ -82,7 +77,7 @@ class CliTest {
         new Random(11).nextBytes(page);
         Path file = dir.resolve("page.bin");
         Files.write(file, page);
-        String hash = Hashes.of(page);
+        String hash = Sha256.of(page);
         Cli share = Cli.start("share", "--server", url, file.toString());
         try {
             await("share prints its link", () -> read(share).contains(hash));

@@ -13,7 +13,7 @@ class ExclusionsTest {
         ex.holders(3);
         ex.blame("a", Fault.FAILED);
         assertEquals(List.of("a"), ex.forWant(64));
-        ex.blame("b", Fault.BUSY);
+        ex.blame("b", Fault.FAILED);
         assertEquals(List.of("a", "b"), ex.forWant(64));
         ex.blame("c", Fault.FAILED);
         assertEquals(List.of(), ex.forWant(64), "all three failed once: all get another chance");
@@ -54,5 +54,13 @@ class ExclusionsTest {
             ex.blame("p" + i, Fault.PROTOCOL);
         }
         assertEquals(List.of("p3", "p4"), ex.forWant(2));
+    }
+
+    @Test
+    void aConflictBlamesNobody() {
+        Exclusions ex = new Exclusions();
+        ex.holders(3);
+        ex.blame("a", Fault.CONFLICT);
+        assertEquals(List.of(), ex.forWant(64));
     }
 }

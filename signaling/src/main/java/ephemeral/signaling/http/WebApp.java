@@ -1,6 +1,6 @@
 package ephemeral.signaling.http;
 
-import ephemeral.signaling.message.Ids;
+import ephemeral.protocol.Ids;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;

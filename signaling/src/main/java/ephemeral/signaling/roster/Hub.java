@@ -1,12 +1,12 @@
 package ephemeral.signaling.roster;
 
-import ephemeral.signaling.Limits;
-import ephemeral.signaling.message.ClientMessage;
-import ephemeral.signaling.message.ErrorCode;
-import ephemeral.signaling.message.Ids;
-import ephemeral.signaling.message.MessageCodec;
-import ephemeral.signaling.message.ProtocolException;
-import ephemeral.signaling.message.ServerMessage;
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.ErrorCode;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Limits;
+import ephemeral.protocol.ProtocolException;
+import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.signaling.ServerMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -84,9 +84,9 @@ public final class Hub {
     public void handle(Peer peer, ClientMessage message) {
         synchronized (lock) {
             if (message instanceof ClientMessage.Have m) {
-                have(peer, m.hashes());
+                have(peer, m.all());
             } else if (message instanceof ClientMessage.Drop m) {
-                drop(peer, m.hashes());
+                drop(peer, m.all());
             } else if (message instanceof ClientMessage.Want m) {
                 want(peer, m.hash(), m.exclude());
             } else if (message instanceof ClientMessage.Unwant m) {
@@ -187,7 +187,9 @@ public final class Hub {
 
     private void route(Page page, Peer wanter, Peer holder, long now) {
         wanter.pair(holder.id(), page.hash, now + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
-        holder.send(MessageCodec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
+        holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
+        // the wanter learns whom it waits for, so a holder that never answers can be excluded next time
+        wanter.send(Codec.encode(new ServerMessage.Routed(page.hash, holder.id())));
         requestsRouted.incrementAndGet();
     }
 
@@ -211,17 +213,19 @@ public final class Hub {
             throw new ProtocolException(ErrorCode.NOT_PAIRED,
                     "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
         }
-        String data = MessageCodec.encodeData(m.data());
-        if (data.getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
+        // measured as re-encoded: what is relayed is exactly what was checked, not the client's text
+        if (Codec.encode(m.data()).getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
             throw new ProtocolException(ErrorCode.TOO_LARGE,
                     "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
         }
-        to.send(MessageCodec.encode(new ServerMessage.Relayed(from.id(), m.hash(), data)));
+        to.send(Codec.encode(new ServerMessage.Signal(from.id(), m.hash(), m.data())));
         signalsRelayed.incrementAndGet();
     }
 
+    /** A joining peer's snapshot; the next broadcast skips it if the counts are still the same. */
     private void sendCounts(Peer peer, Page page) {
-        peer.send(MessageCodec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size())));
+        page.snapshotSent(peer);
+        peer.send(Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size())));
         peersMessagesSent.incrementAndGet();
     }
 
@@ -252,8 +256,8 @@ public final class Hub {
             if (pages.get(page.hash) != page) {
                 return; // emptied (and maybe re-created) since: nobody of this instance is left to tell
             }
-            recipients = page.members(new ArrayList<>(page.members()));
-            frame = MessageCodec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size()));
+            recipients = page.membersWithoutFreshSnapshot(new ArrayList<>(page.members()));
+            frame = Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size()));
         }
         // Outside the lock: a big page's fan-out must not stall routing for everyone else.
         for (Peer peer : recipients) {

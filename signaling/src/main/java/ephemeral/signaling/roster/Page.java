@@ -19,6 +19,9 @@ final class Page {
     /** Wanters with no eligible holder yet, in arrival order, with the exclusions of their last want. */
     final LinkedHashMap<Peer, Set<String>> pending = new LinkedHashMap<>();
 
+    /** Peers sent a snapshot of the counts since the last broadcast, and the counts they were sent. */
+    private final Map<Peer, Long> snapshots = new HashMap<>();
+
     boolean countsScheduled;
     long lastCountsAt;
 
@@ -87,9 +90,31 @@ final class Page {
         return holder != wanter && !exclude.contains(holder.id());
     }
 
-    List<Peer> members(List<Peer> into) {
-        into.addAll(holders);
-        into.addAll(wanters);
+    void snapshotSent(Peer peer) {
+        snapshots.put(peer, counts());
+    }
+
+    /**
+     * Everyone to tell the current counts, less those whose join snapshot already said exactly this
+     * (so a joining peer gets one {@code peers}, not the snapshot and then the same numbers again).
+     */
+    List<Peer> membersWithoutFreshSnapshot(List<Peer> into) {
+        long now = counts();
+        for (Peer p : holders) {
+            if (!Long.valueOf(now).equals(snapshots.get(p))) {
+                into.add(p);
+            }
+        }
+        for (Peer p : wanters) {
+            if (!Long.valueOf(now).equals(snapshots.get(p))) {
+                into.add(p);
+            }
+        }
+        snapshots.clear();
         return into;
+    }
+
+    private long counts() {
+        return (long) holders.size() << 32 | wanters.size();
     }
 }

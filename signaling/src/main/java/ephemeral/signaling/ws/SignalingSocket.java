@@ -1,11 +1,11 @@
 package ephemeral.signaling.ws;
 
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.ErrorCode;
+import ephemeral.protocol.ProtocolException;
+import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.SignalingConfig;
-import ephemeral.signaling.message.ErrorCode;
-import ephemeral.signaling.message.MessageCodec;
-import ephemeral.signaling.message.ProtocolException;
-import ephemeral.signaling.message.ServerMessage;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.roster.Peer;
 import java.nio.ByteBuffer;
@@ -101,7 +101,7 @@ public final class SignalingSocket {
             connection.peerId(peer.id());
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
             open.add(this);
-            connection.send(MessageCodec.encode(new ServerMessage.Welcome(peer.id(), config.iceServers(), config.limits())));
+            connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(), config.iceServers(), config.limits())));
         }
 
         @Override
@@ -119,7 +119,7 @@ public final class SignalingSocket {
                     throw new ProtocolException(ErrorCode.TOO_LARGE,
                             "frames are limited to " + config.limits().maxFrameBytes() + " bytes");
                 }
-                hub.handle(peer, MessageCodec.parse(text, config.limits()));
+                hub.handle(peer, Codec.parseClient(text, config.limits()));
             } catch (ProtocolException e) {
                 refuse(e);
             }
@@ -168,7 +168,7 @@ public final class SignalingSocket {
 
         private void refuse(ProtocolException e) {
             errorsSent.incrementAndGet();
-            connection.send(MessageCodec.encode(new ServerMessage.Error(e.code(), e.getMessage(), e.ref())));
+            connection.send(Codec.encode(new ServerMessage.Error(e.code(), e.getMessage(), e.ref())));
         }
 
         private void closed() {

@@ -1,21 +1,27 @@
-package ephemeral.e2e;
+package ephemeral.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.SignalingServer;
-
+import ephemeral.signaling.Stats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real signaling server, in-process on a free port, with a tap that records every WebSocket text
  * frame it receives or sends, so that a test can prove that page content never reaches the server.
  * {@link #restart()} replaces it by a fresh server on the same port (peers must reconnect).
+ *
+ * <p>Either started at once ({@link #start()}), or one per test class as a JUnit extension:
+ * {@code @RegisterExtension static final TestServer server = TestServer.perClass();}
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** One recorded frame. */
     public record Frame(String peerId, boolean inbound, String text) {
@@ -54,6 +60,21 @@ public final class TestServer implements AutoCloseable {
         port = server.port();
     }
 
+    /** @return an unstarted server that starts before a test class's tests and stops after them */
+    public static TestServer perClass() {
+        return new TestServer("127.0.0.1");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        launch(0);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
     /** Stops the server and starts a new one on the same port (with empty rosters). */
     public void restart() {
         stop();
@@ -82,6 +103,11 @@ public final class TestServer implements AutoCloseable {
      */
     public String baseUrl(String hostOrIp) {
         return "http://" + hostOrIp + ":" + port;
+    }
+
+    /** @return the server's counters now */
+    public Stats stats() {
+        return server.stats();
     }
 
     /** @return every frame seen so far, in arrival order */

@@ -1,16 +1,20 @@
-package ephemeral.signaling.message;
+package ephemeral.protocol.signaling;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import ephemeral.protocol.ErrorCode;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.ProtocolException;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Every message a client may send (docs/protocol.md, "Client → server"). Compact constructors enforce
- * the format rules; limits that depend on configuration are checked by {@link MessageCodec}.
+ * the format rules; limits that depend on configuration are checked by {@link ephemeral.protocol.Codec}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -22,24 +26,44 @@ import java.util.Set;
 })
 public sealed interface ClientMessage {
 
-    /** The sender holds these pages. Exactly one of {@code hash} and {@code hashes}. */
-    record Have(List<String> hashes) implements ClientMessage {
-        @JsonCreator
-        static Have of(@JsonProperty("hash") String hash, @JsonProperty("hashes") List<String> hashes) {
-            return new Have(oneOrMany(hash, hashes));
+    /** The sender holds these pages. Exactly one of {@code hash} and {@code hashes} is on the wire. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Have(String hash, List<String> hashes) implements ClientMessage {
+        public Have {
+            hashes = oneOrMany(hash, hashes);
+        }
+
+        /** One hash as {@code hash}, several as {@code hashes}. */
+        public static Have of(Collection<String> hashes) {
+            return hashes.size() == 1 ? new Have(hashes.iterator().next(), null) : new Have(null, List.copyOf(hashes));
+        }
+
+        /** Every hash announced, whichever field carried it. */
+        @JsonIgnore
+        public List<String> all() {
+            return hash != null ? List.of(hash) : hashes;
         }
     }
 
     /** The sender no longer holds these pages. Exactly one of {@code hash} and {@code hashes}. */
-    record Drop(List<String> hashes) implements ClientMessage {
-        @JsonCreator
-        static Drop of(@JsonProperty("hash") String hash, @JsonProperty("hashes") List<String> hashes) {
-            return new Drop(oneOrMany(hash, hashes));
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Drop(String hash, List<String> hashes) implements ClientMessage {
+        public Drop {
+            hashes = oneOrMany(hash, hashes);
+        }
+
+        public static Drop of(Collection<String> hashes) {
+            return hashes.size() == 1 ? new Drop(hashes.iterator().next(), null) : new Drop(null, List.copyOf(hashes));
+        }
+
+        @JsonIgnore
+        public List<String> all() {
+            return hash != null ? List.of(hash) : hashes;
         }
     }
 
     /** The sender wants a page; the server routes it to one eligible holder, or keeps it pending. */
-    record Want(String hash, Set<String> exclude) implements ClientMessage {
+    record Want(String hash, @JsonInclude(JsonInclude.Include.NON_EMPTY) Set<String> exclude) implements ClientMessage {
         public Want {
             Ids.requireHash(hash);
             if (exclude == null) {
@@ -70,12 +94,14 @@ public sealed interface ClientMessage {
         }
     }
 
+    /** Checks the hash or the list; returns the list (deduplicated) or null when {@code hash} was given. */
     private static List<String> oneOrMany(String hash, List<String> hashes) {
         if ((hash == null) == (hashes == null)) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "give exactly one of hash and hashes");
         }
         if (hash != null) {
-            return List.of(Ids.requireHash(hash));
+            Ids.requireHash(hash);
+            return null;
         }
         if (hashes.isEmpty()) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "hashes must not be empty");

@@ -1,4 +1,4 @@
-package ephemeral.signaling.message;
+package ephemeral.protocol;
 
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package ephemeral.signaling;
+package ephemeral.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

@@ -1,0 +1,199 @@
+package ephemeral.peer;
+
+import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.rtc.Link;
+import ephemeral.peer.rtc.Links;
+import ephemeral.peer.signaling.SignalingClient;
+import ephemeral.peer.store.PageStore;
+import ephemeral.peer.transfer.Counters;
+import ephemeral.peer.transfer.Fetching;
+import ephemeral.peer.transfer.Serving;
+import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.signaling.ServerMessage;
+import ephemeral.protocol.signaling.SignalData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's one owner thread and what runs on it: signaling messages, native WebRTC callbacks and timers
+ * are all posted here, so the protocol state (links, fetches, serves) needs no locks. Page bytes are pumped
+ * out on worker threads. {@link PeerNode} is the public face; this is the engine room.
+ */
+final class NodeLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLoop.class);
+    private static final AtomicInteger NODES = new AtomicInteger();
+
+    private final PeerConfig config;
+    private final PageStore store;
+    private final ScheduledThreadPoolExecutor ownerThread;
+    final Executor owner;
+    private final ExecutorService pumps;
+    final SignalingClient signaling;
+    final Links links;
+    final Fetching fetching;
+    private final Serving serving;
+    final Counters counters = new Counters();
+    final CountDownLatch welcomed = new CountDownLatch(1);
+    volatile String peerId;
+    private int maxHashesPerMessage;
+
+    NodeLoop(PeerConfig config, PageStore store) {
+        this.config = config;
+        this.store = store;
+        int n = NODES.incrementAndGet();
+        this.ownerThread = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "peer-node-" + n));
+        this.ownerThread.setRemoveOnCancelPolicy(true);
+        // grace timers (channel closes) must not hold up close()
+        this.ownerThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.owner = r -> {
+            try {
+                ownerThread.execute(() -> {
+                    try {
+                        r.run();
+                    } catch (Throwable t) {
+                        LOG.warn("event failed", t);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // closed: late native callbacks are dropped
+            }
+        };
+        AtomicInteger pumpIds = new AtomicInteger();
+        this.pumps = new ThreadPoolExecutor(0, config.maxConcurrentServes() + 16, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "peer-node-" + n + "-send-" + pumpIds.incrementAndGet()));
+        long stall = config.stallTimeout().toMillis();
+        this.signaling = new SignalingClient(config.server(), owner, ownerThread, new SignalingClient.Listener() {
+            @Override
+            public void onMessage(ServerMessage message) {
+                dispatch(message);
+            }
+
+            @Override
+            public void onDisconnected() {
+                LOG.info("disconnected from the signaling server; reconnecting");
+            }
+        });
+        this.links = new Links(owner, new Links.Listener() {
+            @Override
+            public void sendSignal(String to, String hash, SignalData data) {
+                signaling.send(new ClientMessage.Signal(to, hash, data));
+            }
+
+            @Override
+            public void onRemoteChannel(Link link, Channel channel) {
+                fetching.onRemoteChannel(link, channel);
+            }
+        }, config.idleLinkTimeout().toMillis(), Math.max(15_000, stall * 3));
+        this.serving = new Serving(store, links, ownerThread, pumps, counters, config.maxConcurrentServes(),
+                config.maxPageBytes(), stall);
+        this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), stall);
+    }
+
+    void start() {
+        ownerThread.scheduleWithFixedDelay(() -> owner.execute(this::tick), 250, 250, TimeUnit.MILLISECONDS);
+        signaling.start();
+    }
+
+    /** Runs {@code query} on the owner thread and returns its answer, or {@code fallback} if that takes over a second. */
+    <T> T ask(Supplier<T> query, T fallback) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        owner.execute(() -> f.complete(query.get()));
+        try {
+            return f.get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        } catch (ExecutionException | TimeoutException e) {
+            return fallback;
+        }
+    }
+
+    void send(ClientMessage message) {
+        owner.execute(() -> signaling.send(message));
+    }
+
+    private void tick() {
+        fetching.tick();
+        links.reap();
+    }
+
+    private void dispatch(ServerMessage m) {
+        if (m instanceof ServerMessage.Welcome w) {
+            peerId = w.peerId();
+            maxHashesPerMessage = w.limits().maxHashesPerMessage();
+            signaling.setLimits(w.limits());
+            links.setIceServers(w.iceServers());
+            fetching.setMaxExclude(w.limits().maxExclude());
+            announceAll();
+            fetching.rewantAll();
+            LOG.info("connected to {} as {}", config.server().webSocket(), peerId);
+            welcomed.countDown();
+        } else if (m instanceof ServerMessage.ContentRequest r) {
+            serving.onContentRequest(r.hash(), r.from());
+        } else if (m instanceof ServerMessage.Routed r) {
+            fetching.onRouted(r.hash(), r.holder());
+        } else if (m instanceof ServerMessage.Signal s) {
+            fetching.onSignal(s.from(), s.hash());
+            links.onSignal(s.from(), s.hash(), s.data(), fetching.wants(s.hash()));
+        } else if (m instanceof ServerMessage.Peers p) {
+            fetching.onPeers(p.hash(), p.holders());
+        } else if (m instanceof ServerMessage.Error e) {
+            LOG.warn("server refused a message: {} {} {}", e.code().wire(), e.message(), e.ref() == null ? "" : e.ref());
+        }
+    }
+
+    /** After (re)connecting, every held page is announced again, in messages of at most the server's limit. */
+    private void announceAll() {
+        List<String> all = new ArrayList<>(store.hashes());
+        for (int i = 0; i < all.size(); i += maxHashesPerMessage) {
+            signaling.send(ClientMessage.Have.of(all.subList(i, Math.min(all.size(), i + maxHashesPerMessage))));
+        }
+    }
+
+    /** Ends every fetch and connection, leaves the server, and stops the threads. */
+    void close() {
+        CountDownLatch done = new CountDownLatch(1);
+        owner.execute(() -> {
+            try {
+                fetching.cancelAll(new IllegalStateException("node closed"));
+                links.closeAll();
+            } finally {
+                done.countDown();
+            }
+        });
+        try {
+            done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        signaling.close();
+        ownerThread.shutdown();
+        pumps.shutdownNow();
+        try {
+            ownerThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,36 @@
+package ephemeral.protocol;
+
+
+/**
+ * The wanter's and holder's clocks of docs/protocol.md §2, in milliseconds. The browser client keeps
+ * the same numbers (web/…/fetcher.js, receiver.js, sender.js); the doc is the reference for both.
+ */
+public final class Timeouts {
+    /** From {@code routed} until the chosen holder's first {@code signal} (or its channel) arrives. */
+    public static final long ROUTED_WAIT_MS = 3_000;
+    /** From the chosen holder's first {@code signal} until its {@code page} channel is open. */
+    public static final long CONNECT_MS = 5_000;
+    /** No message on a channel for this long while a page is being received: the holder stalled. */
+    public static final long STALL_MS = 5_000;
+    /** A holder closes a channel on which no {@code get} arrived this long after it opened. */
+    public static final long GET_WAIT_MS = 10_000;
+    /** A holder closes the channel this long after an {@code error} at the latest, even if not yet flushed. */
+    public static final long ERROR_FLUSH_MS = 1_000;
+    /** First and largest pause before re-wanting a page after a failed attempt (doubling in between). */
+    public static final long RETRY_MIN_MS = 250;
+    public static final long RETRY_MAX_MS = 8_000;
+    /** A peer connection with no open channel for this long is closed. */
+    public static final long IDLE_LINK_MS = 30_000;
+
+    private Timeouts() {
+    }
+
+    /** The pause before the next {@code want} after {@code failures} (≥ 1) failed attempts of one fetch. */
+    public static long retryDelayMs(int failures) {
+        if (failures <= 0) {
+            return 0;
+        }
+        int doublings = Math.min(failures - 1, 16);
+        return Math.min(RETRY_MAX_MS, RETRY_MIN_MS << doublings);
+    }
+}

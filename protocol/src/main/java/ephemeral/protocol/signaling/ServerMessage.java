@@ -1,0 +1,75 @@
+package ephemeral.protocol.signaling;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import ephemeral.protocol.ErrorCode;
+import ephemeral.protocol.IceServer;
+import ephemeral.protocol.Ids;
+import ephemeral.protocol.Limits;
+import java.util.List;
+
+/** Every message the server sends (docs/protocol.md, "Server → client"). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerMessage.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ServerMessage.ContentRequest.class, name = "content_request"),
+    @JsonSubTypes.Type(value = ServerMessage.Routed.class, name = "routed"),
+    @JsonSubTypes.Type(value = ServerMessage.Signal.class, name = "signal"),
+    @JsonSubTypes.Type(value = ServerMessage.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+})
+public sealed interface ServerMessage {
+
+    record Welcome(String peerId, List<IceServer> iceServers, Limits limits) implements ServerMessage {
+        public Welcome {
+            Ids.requirePeerId("peerId", peerId);
+            iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
+            limits = limits == null ? Limits.DEFAULTS : limits;
+        }
+    }
+
+    /** To the one holder chosen for a {@code want}: open a connection to {@code from}. */
+    record ContentRequest(String hash, String from) implements ServerMessage {
+        public ContentRequest {
+            Ids.requireHash(hash);
+            Ids.requirePeerId("from", from);
+        }
+    }
+
+    /** To the wanter: its {@code want} went to {@code holder}, so a silent holder can be excluded next time. */
+    record Routed(String hash, String holder) implements ServerMessage {
+        public Routed {
+            Ids.requireHash(hash);
+            Ids.requirePeerId("holder", holder);
+        }
+    }
+
+    /** SDP or ICE from the peer paired with the receiver for {@code hash}. */
+    record Signal(String from, String hash, SignalData data) implements ServerMessage {
+        public Signal {
+            Ids.requirePeerId("from", from);
+            Ids.requireHash(hash);
+            if (data == null) {
+                throw new IllegalArgumentException("missing field: data");
+            }
+        }
+    }
+
+    record Peers(String hash, @JsonProperty(required = true) int holders, @JsonProperty(required = true) int wanters)
+            implements ServerMessage {
+        public Peers {
+            Ids.requireHash(hash);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(ErrorCode code, String message, String ref) implements ServerMessage {
+        public Error {
+            if (code == null) {
+                throw new IllegalArgumentException("missing field: code");
+            }
+        }
+    }
+}

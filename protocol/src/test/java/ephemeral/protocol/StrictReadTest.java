@@ -1,0 +1,148 @@
+package ephemeral.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.signaling.ServerMessage;
+import ephemeral.protocol.signaling.SignalData;
+import ephemeral.protocol.transfer.TransferMessage;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The server's reader refuses everything docs/protocol.md does not allow, with a reason that names the field. */
+class StrictReadTest {
+    static final String H = "a".repeat(64);
+    static final String P = "AAAAAAAAAAAAAAAAAAAAAA";
+
+    @Test
+    void everyPermittedSubtypeIsRegistered() {
+        for (Class<?> sealed : List.of(ClientMessage.class, ServerMessage.class, TransferMessage.class)) {
+            Set<Class<?>> registered = Arrays.stream(sealed.getAnnotation(JsonSubTypes.class).value())
+                    .map(JsonSubTypes.Type::value).collect(Collectors.toSet());
+            assertEquals(Set.of(sealed.getPermittedSubclasses()), registered, sealed.getSimpleName());
+        }
+    }
+
+    @Test
+    void parsesEachClientMessage() {
+        assertEquals(List.of(H), ((ClientMessage.Have) parse("{\"type\":\"have\",\"hash\":\"" + H + "\"}")).all());
+        assertEquals(List.of(H), ((ClientMessage.Have) parse("{\"hashes\":[\"" + H + "\",\"" + H + "\"],\"type\":\"have\"}")).all());
+        assertEquals(List.of(H), ((ClientMessage.Drop) parse("{\"type\":\"drop\",\"hash\":\"" + H + "\"}")).all());
+        assertEquals(new ClientMessage.Want(H, Set.of()), parse("{\"type\":\"want\",\"hash\":\"" + H + "\"}"));
+        assertEquals(new ClientMessage.Unwant(H), parse("{\"type\":\"unwant\",\"hash\":\"" + H + "\"}"));
+    }
+
+    @Test
+    void refusesCoercionsNullsAndExtras() {
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"unwant\",\"hash\":null}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"want\",\"hash\":\"" + H + "\",\"exclude\":\"x\"}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"unwant\",\"hash\":[\"" + H + "\"]}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"unwant\",\"hash\":\"" + H + "\",\"extra\":1}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"have\",\"hash\":\"" + H + "\",\"hashes\":[\"" + H + "\"]}");
+        assertCode(ErrorCode.BAD_HASH, "{\"type\":\"unwant\",\"hash\":\"" + H.toUpperCase() + "\"}");
+        assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":null,\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":\"routed\",\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.BAD_JSON, "");
+        assertCode(ErrorCode.BAD_JSON, "null");
+        assertCode(ErrorCode.BAD_JSON, "{\"type\":\"unwant\",\"hash\":\"" + H + "\",\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.BAD_JSON, "{\"type\":\"unwant\",\"hash\":\"" + H + "\"} // c");
+        assertCode(ErrorCode.BAD_JSON, "{\"type\":\"unwant\",\"hash\":\"" + H + "\"} {}");
+    }
+
+    @Test
+    void errorsNameTheFieldNotTheJsonLibrary() {
+        String m = message(signal("{\"candidate\":{\"candidate\":\"\",\"sdpMid\":0,\"sdpMLineIndex\":0}}"));
+        assertEquals("field data.candidate.sdpMid has the wrong type or value", m);
+        m = message(signal("{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\",\"sdpMLineIndex\":\"0\"}}"));
+        assertEquals("field data.candidate.sdpMLineIndex has the wrong type or value", m);
+        m = message(signal("{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"foo\":1}}"));
+        assertEquals("unexpected field: data.candidate.foo", m);
+        for (String text : List.of(
+                "{\"type\":\"want\",\"hash\":\"" + H + "\",\"exclude\":[1]}",
+                "{\"type\":\"have\",\"hashes\":\"" + H + "\"}",
+                signal("{\"sdp\":{\"type\":\"offer\",\"sdp\":7}}"))) {
+            String why = message(text);
+            assertFalse(why.contains("Cannot") || why.contains("java.") || why.contains("coerce"), why);
+        }
+    }
+
+    @Test
+    void acceptsCandidatesAsBrowsersWriteThem() {
+        // RTCIceCandidate.toJSON() adds usernameFragment; Firefox ends candidates with mid "0" and index 0
+        String line = "candidate:842163049 1 udp 1677729535 192.0.2.3 46154 typ srflx raddr 0.0.0.0 rport 0";
+        var data = data(signal("{\"candidate\":{\"candidate\":\"" + line + "\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,"
+                + "\"usernameFragment\":\"Zx9+\"}}"));
+        assertEquals("Zx9+", data.candidate().usernameFragment());
+        assertTrue(data(signal("{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}"))
+                .candidate().isEndOfCandidates());
+        assertTrue(data(signal("{\"candidate\":{\"candidate\":\"\",\"sdpMid\":null,\"sdpMLineIndex\":null}}"))
+                .candidate().isEndOfCandidates());
+        assertEquals(null, data(signal("{\"candidate\":{\"candidate\":\"" + line + "\"}}")).candidate().sdpMid());
+        assertEquals(null, data(signal("{\"candidate\":{\"candidate\":\"" + line + "\",\"usernameFragment\":null}}"))
+                .candidate().usernameFragment());
+    }
+
+    @Test
+    void refusesCandidatesThatAreNotCandidates() {
+        for (String c : List.of(
+                "{\"candidate\":\"hello\"}",
+                "{\"candidate\":\"candidate:1\\nv=0\"}",
+                "{\"candidate\":\"candidate:" + "x".repeat(SignalData.MAX_CANDIDATE_CHARS) + "\"}",
+                "{\"candidate\":\"\",\"usernameFragment\":\"ab\"}",
+                "{\"candidate\":\"\",\"usernameFragment\":\"" + "a".repeat(257) + "\"}",
+                "{\"candidate\":\"\",\"usernameFragment\":\"ab cd\"}",
+                "{\"candidate\":\"\",\"sdpMid\":\"\"}",
+                "{\"candidate\":\"\",\"sdpMLineIndex\":256}",
+                "{\"sdpMid\":\"0\"}")) {
+            assertCode(ErrorCode.BAD_MESSAGE, signal("{\"candidate\":" + c + "}"));
+        }
+        assertCode(ErrorCode.BAD_MESSAGE, signal("{\"sdp\":{\"type\":\"pranswer\",\"sdp\":\"v=0\"}}"));
+        assertCode(ErrorCode.BAD_MESSAGE, signal("{\"sdp\":{\"type\":\"offer\",\"sdp\":\"hello\"}}"));
+        assertCode(ErrorCode.BAD_MESSAGE, signal("{}"));
+    }
+
+    @Test
+    void transferMessagesAreCheckedButUnknownFieldsIgnored() {
+        assertEquals(new TransferMessage.Get(H, 3),
+                Codec.parseTransfer("{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":3,\"future\":true}"));
+        for (String bad : List.of("", "{}", "[]", "nonsense", "{\"type\":\"what\",\"hash\":\"" + H + "\"}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\"}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":-1}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":1.5}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":\"1\"}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"hash\":\"" + H + "\",\"offset\":0}",
+                "{\"type\":\"header\",\"hash\":\"" + H + "\",\"size\":1,\"offset\":2}",
+                "{\"type\":\"error\",\"message\":\"no code\"}")) {
+            assertThrows(ProtocolException.class, () -> Codec.parseTransfer(bad), bad);
+        }
+        assertEquals("missing field: offset", assertThrows(ProtocolException.class,
+                () -> Codec.parseTransfer("{\"type\":\"get\",\"hash\":\"" + H + "\"}")).getMessage());
+    }
+
+    private static String signal(String data) {
+        return "{\"type\":\"signal\",\"to\":\"" + P + "\",\"hash\":\"" + H + "\",\"data\":" + data + "}";
+    }
+
+    private static SignalData data(String text) {
+        return ((ClientMessage.Signal) parse(text)).data();
+    }
+
+    private static ClientMessage parse(String text) {
+        return Codec.parseClient(text, Limits.DEFAULTS);
+    }
+
+    private static String message(String text) {
+        return assertThrows(ProtocolException.class, () -> parse(text), text).getMessage();
+    }
+
+    private static void assertCode(ErrorCode code, String text) {
+        assertEquals(code, assertThrows(ProtocolException.class, () -> parse(text), text).code(), text);
+    }
+}
