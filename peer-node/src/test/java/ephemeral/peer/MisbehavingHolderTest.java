@@ -112,4 +112,73 @@ class MisbehavingHolderTest {
             assertEquals(1, node.held().size());
         }
     }
+
+    /** Serves its pages with the first byte wrong: whoever resumes from it holds a bad prefix. */
+    static final class BadPrefixStore extends ForwardingStore {
+        BadPrefixStore() {
+            super(new MemoryStore(Long.MAX_VALUE));
+        }
+
+        @Override
+        public Optional<Page> get(String hash) {
+            return inner.get(hash).map(p -> {
+                byte[] wrong = p.bytes().clone();
+                wrong[0] ^= 0x5a;
+                return new Page(hash, wrong, p.name(), p.mime());
+            });
+        }
+    }
+
+    /**
+     * A liar sends a bad prefix and vanishes; the honest holder that completes the page by resume is not
+     * blamed for the mismatch: the wanter fetches the whole page again, from one holder, and gets it.
+     */
+    @Test
+    void aLiarThatStopsMidwayCannotGetTheHonestResumerExcluded() throws Exception {
+        byte[] page = new byte[32 << 20];
+        new Random(11).nextBytes(page);
+        PeerNode liar = PeerNode.start(TestPeers.config(server), new BadPrefixStore());
+        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+            String hash = liar.share(page);
+            var result = wanter.fetch(hash, false, Duration.ofSeconds(60));
+            Conditions.await("some of the liar's bytes arrived", Duration.ofSeconds(20),
+                    () -> wanter.progress(hash).map(p -> p[0] > 0).orElse(false));
+            liar.close();
+            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
+                honest.share(page);
+                assertArrayEquals(page, result.get().bytes());
+                assertEquals(1, wanter.stats().verifyFailures(), "the resumed page failed once");
+                Conditions.await("the honest holder served twice: the resume, then the whole page",
+                        Duration.ofSeconds(10), () -> honest.stats().transfersServed() == 2);
+            }
+        } finally {
+            liar.close();
+        }
+    }
+
+    /** Holds nothing, says it does: every request gets not_found at once. */
+    static final class EmptyStore extends ForwardingStore {
+        EmptyStore() {
+            super(new MemoryStore(1 << 20));
+        }
+
+        @Override
+        public Optional<Page> get(String hash) {
+            return Optional.empty();
+        }
+    }
+
+    /** A sole holder that fails at once is asked again with a growing pause, not in a hot loop. */
+    @Test
+    void retriesOfOnePageBackOff() throws Exception {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server), new EmptyStore());
+             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+            String hash = holder.share(new byte[] {1, 2, 3});
+            long before = server.stats().requestsRouted();
+            assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(4)));
+            long routed = server.stats().requestsRouted() - before;
+            // pauses of 0.25, 0.5, 1 and 2 s fit about five tries into 4 s; a hot loop makes hundreds
+            assertTrue(routed >= 2 && routed <= 8, routed + " tries in 4 s");
+        }
+    }
 }

@@ -1,0 +1,51 @@
+package ephemeral.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ephemeral.protocol.Sha256;
+import ephemeral.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Java holder answers every request the way docs/protocol.md §2 says, with the same codes as the
+ * browser holder, and its {@code error} always arrives before it closes the channel.
+ */
+class HolderRepliesTest {
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
+
+    @Test
+    void eachBadRequestGetsItsCodeBeforeTheClose() throws Exception {
+        byte[] page = "a page for holder replies".getBytes(StandardCharsets.UTF_8);
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+             RawWanter wanter = new RawWanter(server)) {
+            String h = holder.share(page);
+            String unheld = Sha256.of(new byte[] {1});
+            String[][] cases = {
+                {"{\"type\":\"get\",\"hash\":\"" + h + "\"}", "bad_request"},
+                {"{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":" + (page.length + 1) + "}", "bad_offset"},
+                {"{\"type\":\"get\",\"hash\":\"" + unheld + "\",\"offset\":0}", "not_found"},
+                {"{\"type\":\"hello\"}", "bad_request"},
+                {"not json", "bad_request"},
+            };
+            for (int round = 0; round < 2; round++) {
+                for (String[] c : cases) {
+                    RawWanter.RawChannel ch = wanter.want(h);
+                    ch.channel().sendText(c[0]);
+                    String reply = ch.next();
+                    assertTrue(reply.startsWith("text:{\"type\":\"error\",\"code\":\"" + c[1] + "\""),
+                            c[0] + " got " + reply);
+                    assertEquals("closed", ch.next(), "the holder closes the channel after its error");
+                }
+            }
+            // a field this version does not know is ignored: the page is served
+            RawWanter.RawChannel ok = wanter.want(h);
+            ok.channel().sendText("{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":5,\"priority\":1}");
+            assertTrue(ok.next().startsWith("text:{\"type\":\"header\""));
+            assertEquals("binary:" + (page.length - 5), ok.next());
+        }
+    }
+}
