@@ -53,6 +53,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--peers-interval-ms", defaultValue = "250", description = "Least time between two count broadcasts for one page (default ${DEFAULT-VALUE}).")
     int peersIntervalMillis;
 
+    @Option(names = "--permessage-deflate", description = "Accept the WebSocket compression browsers offer, without "
+            + "context takeover (default: declined; it costs more than it saves on small frames, see docs/benchmarks.md).")
+    boolean permessageDeflate;
+
     SignalingConfig config() {
         Limits d = Limits.DEFAULTS;
         Limits limits = new Limits(maxFrameBytes, d.maxHashesPerMessage(), maxHashesPerConnection, maxWantsPerConnection,
@@ -63,7 +67,8 @@ public final class Main implements Callable<Integer> {
                 .withAllowedOrigins(allowedOrigins)
                 .withIceServers(iceServers.stream().map(IceServer::parse).toList())
                 .withLimits(limits)
-                .withPeersIntervalMillis(peersIntervalMillis);
+                .withPeersIntervalMillis(peersIntervalMillis)
+                .withPermessageDeflate(permessageDeflate);
     }
 
     @Override

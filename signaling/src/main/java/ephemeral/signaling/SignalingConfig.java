@@ -17,6 +17,8 @@ import java.util.List;
  * @param pingSeconds         how often the server pings each connection
  * @param idleSeconds         a connection silent this long (no pong, no frame) is closed
  * @param maxOutboxMessages   messages queued for one connection before it counts as a slow consumer
+ * @param permessageDeflate   accept the WebSocket compression browsers offer (off: docs/benchmarks.md shows
+ *                            it costs far more CPU and memory than it saves on frames of a few hundred bytes)
  */
 public record SignalingConfig(
         String host,
@@ -27,7 +29,8 @@ public record SignalingConfig(
         int peersIntervalMillis,
         int pingSeconds,
         int idleSeconds,
-        int maxOutboxMessages) {
+        int maxOutboxMessages,
+        boolean permessageDeflate) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -52,46 +55,51 @@ public record SignalingConfig(
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, false);
     }
 
     public SignalingConfig withHost(String newHost) {
         return new SignalingConfig(newHost, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withPort(int newPort) {
         return new SignalingConfig(host, newPort, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
         return new SignalingConfig(host, port, origins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withIceServers(List<IceServer> servers) {
         return new SignalingConfig(host, port, allowedOrigins, servers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, newLimits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, millis,
-                pingSeconds, idleSeconds, maxOutboxMessages);
+                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                newPingSeconds, newIdleSeconds, maxOutboxMessages);
+                newPingSeconds, newIdleSeconds, maxOutboxMessages, permessageDeflate);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, max);
+                pingSeconds, idleSeconds, max, permessageDeflate);
+    }
+
+    public SignalingConfig withPermessageDeflate(boolean on) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages, on);
     }
 }

@@ -10,6 +10,7 @@ import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.roster.Peer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,7 @@ public final class SignalingSocket {
                 response.sendForbidden("origin not allowed: " + origin);
                 return null;
             }
+            response.setExtensions(config.permessageDeflate() ? Compression.bounded(request.getExtensions()) : List.of());
             return new Endpoint();
         };
     }
