@@ -149,7 +149,7 @@ final class NodeLoop {
             fetching.onRouted(r.hash(), r.holder());
         } else if (m instanceof ServerMessage.Signal s) {
             fetching.onSignal(s.from(), s.hash());
-            links.onSignal(s.from(), s.hash(), s.data(), fetching.wants(s.hash()));
+            links.onSignal(s.from(), s.hash(), s.data(), fetching.expectsOffer(s.from(), s.hash()));
         } else if (m instanceof ServerMessage.Peers p) {
             fetching.onPeers(p.hash(), p.holders());
         } else if (m instanceof ServerMessage.Error e) {

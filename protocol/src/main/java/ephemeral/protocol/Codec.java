@@ -125,7 +125,7 @@ public final class Codec {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, why);
         } catch (InvalidTypeIdException e) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
-                    e.getTypeId() == null ? MISSING_TYPE : "unknown type: " + e.getTypeId());
+                    e.getTypeId() == null ? MISSING_TYPE : "unknown type: " + clip(e.getTypeId()));
         } catch (UnrecognizedPropertyException e) {
             throw new ProtocolException(ErrorCode.BAD_MESSAGE, "unexpected field: " + path(e));
         } catch (MismatchedInputException e) {
@@ -149,6 +149,11 @@ public final class Codec {
         }
     }
 
+    /** Input quoted back in an error is cut short: a 200 kB type must not come back as a 200 kB frame. */
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+
     /** The field as a dotted path ({@code data.candidate.sdpMLineIndex}, {@code exclude[2]}). */
     private static String path(JsonMappingException e) {
         String p = e.getPath().stream()
@@ -159,10 +164,10 @@ public final class Codec {
             int q = m == null ? -1 : m.indexOf('\'');
             int end = q < 0 ? -1 : m.indexOf('\'', q + 1);
             if (end > q) {
-                return m.substring(q + 1, end);
+                return clip(m.substring(q + 1, end));
             }
         }
-        return p.startsWith(".") ? p.substring(1) : p.isEmpty() ? "(root)" : p;
+        return clip(p.startsWith(".") ? p.substring(1) : p.isEmpty() ? "(root)" : p);
     }
 
     /** Jackson's messages end with a source excerpt that would echo the input back; keep the reason. */

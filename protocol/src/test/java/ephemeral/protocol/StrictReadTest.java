@@ -74,6 +74,13 @@ class StrictReadTest {
     }
 
     @Test
+    void errorsQuoteAtMostALittleOfTheInput() {
+        String huge = "x".repeat(200_000);
+        assertTrue(message("{\"type\":\"" + huge + "\"}").length() < 100);
+        assertTrue(message("{\"type\":\"unwant\",\"hash\":\"" + H + "\",\"" + huge + "\":1}").length() < 100);
+    }
+
+    @Test
     void acceptsCandidatesAsBrowsersWriteThem() {
         // RTCIceCandidate.toJSON() adds usernameFragment; Firefox ends candidates with mid "0" and index 0
         String line = "candidate:842163049 1 udp 1677729535 192.0.2.3 46154 typ srflx raddr 0.0.0.0 rport 0";

@@ -23,6 +23,11 @@ class HttpTest extends ServerTest {
         assertTrue(home.body().contains("<html") || home.body().contains("<!doctype"), home.body());
         assertTrue(home.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
         assertEquals("no-referrer", home.headers().firstValue("Referrer-Policy").orElse(""));
+        String csp = home.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:" + server.port() + ";"),
+                "WebSockets to this server only, not to any host: " + csp);
+        assertEquals("same-origin", home.headers().firstValue("Cross-Origin-Opener-Policy").orElse(""));
+        assertTrue(home.headers().firstValue("Permissions-Policy").orElse("").contains("camera=()"));
         var page = get("/" + hash("page"));
         assertEquals(200, page.statusCode());
         assertEquals(home.body(), page.body());

@@ -55,6 +55,9 @@ public final class Link {
     private final Set<Channel> channels = new LinkedHashSet<>();
     private final List<RTCIceCandidate> remoteCandidates = new ArrayList<>();
     private final List<SignalData> localCandidates = new ArrayList<>();
+    /** More candidates than any real peer gathers (a few per interface and server). */
+    static final int MAX_REMOTE_CANDIDATES = 64;
+    private int remoteCandidateCount;
     private boolean remoteDescriptionSet;
     private boolean localDescriptionSent;
     private volatile boolean connected;
@@ -162,6 +165,9 @@ public final class Link {
             return;
         }
         Signals.candidate(data.candidate()).ifPresent(candidate -> {
+            if (++remoteCandidateCount > MAX_REMOTE_CANDIDATES) {
+                return; // a real peer has a handful; a flood must not grow memory or native work
+            }
             // candidates added before the remote description are silently dropped by libwebrtc
             remoteCandidates.add(candidate);
             if (remoteDescriptionSet) {

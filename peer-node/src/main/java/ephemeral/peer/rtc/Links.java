@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Links {
     private static final Logger LOG = LoggerFactory.getLogger(Links.class);
+    /**
+     * Peer connections at once, in total and to one remote peer. Each costs ~100–150 kB of native memory
+     * that libwebrtc never returns, so an offer flood must not be able to make them without bound.
+     */
+    static final int MAX_LINKS = 256;
+    static final int MAX_LINKS_PER_PEER = 2;
 
     /** Called on the owner's executor. */
     public interface Listener {
@@ -68,13 +74,14 @@ public final class Links {
     /**
      * Holder side: a channel for {@code hash} to {@code peer}, on a connected link if there is one
      * (no signaling needed), else on a new connection whose offer goes out through the listener.
+     * False (and nothing opened) when that would exceed the connection caps.
      */
-    public void openChannel(String peer, String hash, Consumer<Channel> onChannel) {
+    public boolean openChannel(String peer, String hash, Consumer<Channel> onChannel) {
         List<Link> existing = byPeer.getOrDefault(peer, List.of());
         for (Link l : existing) {
             if (l.isConnected()) {
                 onChannel.accept(l.openChannel(hash));
-                return;
+                return true;
             }
         }
         // A connection we offered is still being set up (requests from one wanter come in bursts): its offer
@@ -83,19 +90,27 @@ public final class Links {
         for (Link l : existing) {
             if (l.isOfferer() && !l.isClosed()) {
                 onChannel.accept(l.openChannel(hash));
-                return;
+                return true;
             }
+        }
+        if (!roomFor(peer)) {
+            return false;
         }
         Link l = Link.offer(peer, hash, iceServers, owner, linkListener, onChannel);
         register(l);
+        return true;
     }
 
-    /** Applies a relayed signal; an offer always starts a new connection (this peer never renegotiates). */
+    /**
+     * Applies a relayed signal. An offer starts a new connection (this peer never renegotiates), once per
+     * pairing: a repeated offer while that connection lives is ignored, and so is one over the caps.
+     */
     public void onSignal(String from, String hash, SignalData data, boolean acceptOffers) {
         String key = key(from, hash);
         if (data.sdp() != null && data.sdp().isOffer()) {
-            if (!acceptOffers) {
-                LOG.debug("ignoring an offer from {} for {}: not wanted", from, hash);
+            Link live = sessions.get(key);
+            if (!acceptOffers || (live != null && !live.isClosed()) || !roomFor(from)) {
+                LOG.debug("ignoring an offer from {} for {}", from, hash);
                 return;
             }
             Link l = Link.answer(from, hash, data.sdp(), iceServers, owner, linkListener);
@@ -108,6 +123,18 @@ public final class Links {
             return;
         }
         l.onRemoteSignal(data);
+    }
+
+    private boolean roomFor(String peer) {
+        int total = 0;
+        for (List<Link> l : byPeer.values()) {
+            total += l.size();
+        }
+        boolean room = total < MAX_LINKS && byPeer.getOrDefault(peer, List.of()).size() < MAX_LINKS_PER_PEER;
+        if (!room) {
+            LOG.debug("connection cap reached ({} in all, peer {})", total, peer);
+        }
+        return room;
     }
 
     /** Closes idle links and links that never connected. */

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class SignalingClient {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingClient.class);
     private static final long MAX_BACKOFF_MS = 10_000;
+    /** Messages waiting for the rate limit; past this, new ones are dropped rather than growing memory. */
+    static final int MAX_OUTBOX = 10_000;
 
     /** Called on the owner's executor. */
     public interface Listener {
@@ -88,6 +90,10 @@ public final class SignalingClient {
         synchronized (lock) {
             if (ws == null || closed) {
                 LOG.debug("not connected, dropping {}", text);
+                return;
+            }
+            if (outbox.size() >= MAX_OUTBOX) {
+                LOG.warn("signaling outbox full ({} messages): dropping {}", MAX_OUTBOX, abbreviate(text));
                 return;
             }
             outbox.add(text);

@@ -79,8 +79,10 @@ public final class Fetching implements Receiver.Outcome {
         return f == null ? Optional.empty() : Optional.of(new long[] {f.received, f.size});
     }
 
-    public boolean wants(String hash) {
-        return fetches.containsKey(hash);
+    /** Only the holder the server routed us to may offer a connection for a page, and only while we wait. */
+    public boolean expectsOffer(String from, String hash) {
+        Fetch f = fetches.get(hash);
+        return f != null && f.channel == null && from.equals(f.holder);
     }
 
     /** After a reconnect: every waiting fetch is wanted again at once under the new peer id (old ids are void). */

@@ -49,7 +49,10 @@ public final class Serving {
             LOG.debug("content_request for {} that is not held", hash);
             return;
         }
-        links.openChannel(from, hash, this::serveOn);
+        if (!links.openChannel(from, hash, this::serveOn)) {
+            // over the connection caps: the wanter's routed wait runs out and it asks another holder
+            LOG.debug("content_request for {} from {} refused: too many connections", hash, from);
+        }
     }
 
     private void serveOn(Channel ch) {

@@ -6,16 +6,24 @@ import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.regex.Pattern;
 
 /**
  * Serves the browser client: the same app page at {@code /} and at {@code /<hash>} (the page decides what to
  * show from its URL), with headers that keep page content from ever running as code.
  */
 public final class WebApp {
-    /** Everything the app needs is its own files; peers' content is only ever text or a download. */
+    /**
+     * Everything the app needs is its own files and its own server's WebSocket; peers' content is only
+     * ever text or a download. {@code %s} is the WebSocket sources of the host the page was loaded from.
+     */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "connect-src 'self' ws: wss:; img-src 'self' blob: data:; media-src 'self' blob:; "
+            + "connect-src 'self' %s; img-src 'self' blob: data:; media-src 'self' blob:; "
             + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /** The app uses none of these; a page of a peer's content can't ask for them either. */
+    static final String PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            + "display-capture=(), clipboard-read=()";
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
 
     private final byte[] indexHtml;
 
@@ -35,10 +43,20 @@ public final class WebApp {
     }
 
     public static void secureHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Content-Security-Policy", String.format(CSP, webSocketSources(ctx.header("Host"))));
+        ctx.header("Permissions-Policy", PERMISSIONS);
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
         ctx.header("X-Content-Type-Options", "nosniff");
         // the hash in the URL is the key to the page: don't hand it to other sites
         ctx.header("Referrer-Policy", "no-referrer");
+    }
+
+    /** This host's own ws/wss origin (not any host, as {@code ws: wss:} would allow). */
+    static String webSocketSources(String host) {
+        if (host == null || !HOST.matcher(host).matches()) {
+            return "";
+        }
+        return "ws://" + host + " wss://" + host;
     }
 
     public void home(Context ctx) {
