@@ -58,6 +58,9 @@ class SilentHolderTest {
             assertTrue(askedSilent > 0, "the silent holder was never chosen: the test proved nothing");
             long abandoned = wanterA.stats().holdersAbandoned() + wanterB.stats().holdersAbandoned();
             assertTrue(abandoned >= askedSilent, askedSilent + " silent picks, " + abandoned + " given up on");
+            long reports = askedSilent;
+            Conditions.await("each silent pick reported to the server", Duration.ofSeconds(5),
+                    () -> server.stats().reports() >= reports);
         }
     }
 }

@@ -36,7 +36,8 @@ class RoundTripTest {
             new ClientMessage.Unwant(H),
             new ClientMessage.Signal(P, H, OFFER),
             new ClientMessage.Signal(P, H, CANDIDATE),
-            new ClientMessage.Signal(P, H, END));
+            new ClientMessage.Signal(P, H, END),
+            new ClientMessage.Report(H, Q, "silent"));
 
     static final List<ServerMessage> SERVER = List.of(
             new ServerMessage.Welcome(P, List.of(new IceServer(List.of("stun:192.0.2.1:3478"), null, null),

@@ -49,6 +49,7 @@ class StrictReadTest {
         assertCode(ErrorCode.BAD_HASH, "{\"type\":\"unwant\",\"hash\":\"" + H.toUpperCase() + "\"}");
         assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":null,\"hash\":\"" + H + "\"}");
         assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":\"routed\",\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"report\",\"hash\":\"" + H + "\",\"peer\":\"" + P + "\",\"reason\":\"rude\"}");
         assertCode(ErrorCode.BAD_JSON, "");
         assertCode(ErrorCode.BAD_JSON, "null");
         assertCode(ErrorCode.BAD_JSON, "{\"type\":\"unwant\",\"hash\":\"" + H + "\",\"hash\":\"" + H + "\"}");

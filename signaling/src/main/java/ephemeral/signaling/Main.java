@@ -2,6 +2,7 @@ package ephemeral.signaling;
 
 import ephemeral.protocol.IceServer;
 import ephemeral.protocol.Limits;
+import ephemeral.signaling.roster.Fairness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,6 +54,26 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--peers-interval-ms", defaultValue = "250", description = "Least time between two count broadcasts for one page (default ${DEFAULT-VALUE}).")
     int peersIntervalMillis;
 
+    @Option(names = "--want-routes-per-second", defaultValue = "1",
+            description = "Routes of one peer's wants of one page per second; quicker wants wait (default ${DEFAULT-VALUE}).")
+    double wantRoutes;
+
+    @Option(names = "--pair-requests-per-second", defaultValue = "10",
+            description = "Requests from one wanter to one holder per second, over all pages (default ${DEFAULT-VALUE}).")
+    double pairRequests;
+
+    @Option(names = "--holder-requests-per-second", defaultValue = "50",
+            description = "Requests one holder is sent per second; past it wants go to other holders or wait (default ${DEFAULT-VALUE}).")
+    double holderRequests;
+
+    @Option(names = "--max-roster-entries", defaultValue = "1000000",
+            description = "Holder and wanter entries over all pages; past it: server_full (default ${DEFAULT-VALUE}).")
+    int maxRosterEntries;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "256",
+            description = "WebSocket connections from one IP address; 0 = no limit, e.g. behind a reverse proxy (default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
     @Option(names = "--permessage-deflate", description = "Accept the WebSocket compression browsers offer, without "
             + "context takeover (default: declined; it costs more than it saves on small frames, see docs/benchmarks.md).")
     boolean permessageDeflate;
@@ -68,6 +89,9 @@ public final class Main implements Callable<Integer> {
                 .withIceServers(iceServers.stream().map(IceServer::parse).toList())
                 .withLimits(limits)
                 .withPeersIntervalMillis(peersIntervalMillis)
+                .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,
+                        Fairness.DEFAULTS.reportsToQuarantine(), Fairness.DEFAULTS.quarantineSeconds()),
+                        maxRosterEntries, maxConnectionsPerAddress))
                 .withPermessageDeflate(permessageDeflate);
     }
 

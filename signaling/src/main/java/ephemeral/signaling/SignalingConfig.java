@@ -17,6 +17,7 @@ import java.util.List;
  * @param pingSeconds         how often the server pings each connection
  * @param idleSeconds         a connection silent this long (no pong, no frame) is closed
  * @param maxOutboxMessages   messages queued for one connection before it counts as a slow consumer
+ * @param guards              fairness rates, roster budget and per-address connection limit
  * @param permessageDeflate   accept the WebSocket compression browsers offer (off: docs/benchmarks.md shows
  *                            it costs far more CPU and memory than it saves on frames of a few hundred bytes)
  */
@@ -30,6 +31,7 @@ public record SignalingConfig(
         int pingSeconds,
         int idleSeconds,
         int maxOutboxMessages,
+        Guards guards,
         boolean permessageDeflate) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -43,8 +45,8 @@ public record SignalingConfig(
         }
         allowedOrigins = List.copyOf(allowedOrigins);
         iceServers = List.copyOf(iceServers);
-        if (limits == null) {
-            throw new IllegalArgumentException("limits must not be null");
+        if (limits == null || guards == null) {
+            throw new IllegalArgumentException("limits and guards must not be null");
         }
         Limits.positive("peersIntervalMillis", peersIntervalMillis);
         Limits.positive("pingSeconds", pingSeconds);
@@ -55,51 +57,56 @@ public record SignalingConfig(
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, false);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, false);
     }
 
     public SignalingConfig withHost(String newHost) {
         return new SignalingConfig(newHost, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withPort(int newPort) {
         return new SignalingConfig(host, newPort, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
         return new SignalingConfig(host, port, origins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withIceServers(List<IceServer> servers) {
         return new SignalingConfig(host, port, allowedOrigins, servers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, newLimits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, millis,
-                pingSeconds, idleSeconds, maxOutboxMessages, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                newPingSeconds, newIdleSeconds, maxOutboxMessages, permessageDeflate);
+                newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, max, permessageDeflate);
+                pingSeconds, idleSeconds, max, guards, permessageDeflate);
     }
 
     public SignalingConfig withPermessageDeflate(boolean on) {
         return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, on);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, on);
+    }
+
+    public SignalingConfig withGuards(Guards g) {
+        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages, g, permessageDeflate);
     }
 }

@@ -32,11 +32,14 @@ public final class SignalingServer {
             t.setDaemon(true);
             return t;
         });
-        this.hub = new Hub(config.limits(), config.peersIntervalMillis(), scheduler);
+        this.hub = new Hub(config.limits(), config.guards().fairness(), config.guards().maxRosterEntries(),
+                config.peersIntervalMillis(), scheduler);
         this.socket = new SignalingSocket(config, hub, () -> tap);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         WebApp web = WebApp.fromClasspath();
-        long maxFrame = 4L * config.limits().maxFrameBytes();
+        // Jetty closes a frame over this with 1009 before buffering more of it: a connection's partial frame
+        // costs at most maxFrameBytes, however many connections send one
+        long maxFrame = config.limits().maxFrameBytes();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -101,6 +104,7 @@ public final class SignalingServer {
     public Stats stats() {
         Hub.RosterStats r = hub.stats();
         return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
-                r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent());
+                r.requestsDeferred(), r.reports(), r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent(),
+                socket.connectionsRefused());
     }
 }

@@ -19,13 +19,29 @@ final class Exclusions {
         BAD_BYTES,
         /** Broke the protocol (an unknown or mismatching message): a liar too. */
         PROTOCOL,
-        /** Silent, stalled, closed the channel early or answered with an error. */
-        FAILED,
+        /** No signal or channel in time after {@code routed}. */
+        SILENT,
+        /** No message for the stall timeout while sending. */
+        STALLED,
+        /** Answered with an error, closed the channel early, or the channel would not take our get. */
+        REFUSED,
         /**
          * Holders disagree (a different size, or a page assembled from several of them did not verify)
          * and nothing says which one lied: nobody is blamed, and the page is fetched from scratch.
          */
-        CONFLICT
+        CONFLICT;
+
+        /** The reason of a {@code report} to the server, or null when nobody is to blame. */
+        String reason() {
+            switch (this) {
+                case SILENT: return "silent";
+                case STALLED: return "stalled";
+                case REFUSED: return "refused";
+                case BAD_BYTES: return "bad_bytes";
+                case PROTOCOL: return "protocol";
+                default: return null;
+            }
+        }
     }
 
     private final Set<String> liars = new LinkedHashSet<>();
@@ -41,7 +57,7 @@ final class Exclusions {
         if (fault == Fault.BAD_BYTES || fault == Fault.PROTOCOL) {
             failed.remove(peer);
             liars.add(peer);
-        } else if (fault == Fault.FAILED && !liars.contains(peer)) {
+        } else if (fault != Fault.CONFLICT && !liars.contains(peer)) {
             failed.add(peer);
         }
     }

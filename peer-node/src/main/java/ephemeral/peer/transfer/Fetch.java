@@ -32,6 +32,8 @@ final class Fetch {
 
     /** The holder the server routed the last want to (or whose channel arrived), or null while pending. */
     String holder;
+    /** The holder named by the last {@code routed}: the only one this wanter may report. */
+    String routedHolder;
     /** The holder has signalled since it was routed: now it has {@code CONNECT_MS} to open its channel. */
     boolean answered;
     /** Until when a routed holder may stay silent (no signal, no channel). */

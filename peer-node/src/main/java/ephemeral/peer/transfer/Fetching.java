@@ -105,6 +105,7 @@ public final class Fetching implements Receiver.Outcome {
         Fetch f = fetches.get(hash);
         if (f != null && f.channel == null) {
             f.holder = holder;
+            f.routedHolder = holder;
             f.answered = false;
             f.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ROUTED_WAIT_MS);
         }
@@ -136,7 +137,7 @@ public final class Fetching implements Receiver.Outcome {
         Receiver receiver = new Receiver(f, maxPageBytes, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
-            failed(f, "could not send get", Fault.FAILED);
+            failed(f, "could not send get", Fault.REFUSED);
         }
     }
 
@@ -148,10 +149,10 @@ public final class Fetching implements Receiver.Outcome {
                 finish(f, null, new TimeoutException("no holder delivered page " + f.hash + " in time"));
             } else if (f.channel != null) {
                 if (now - f.lastProgressNanos > stallNanos) {
-                    failed(f, "stalled", Fault.FAILED);
+                    failed(f, "stalled", Fault.STALLED);
                 }
             } else if (f.holder != null && now - f.waitUntilNanos > 0) {
-                failed(f, f.answered ? "no channel in time" : "no answer to routed", Fault.FAILED);
+                failed(f, f.answered ? "no channel in time" : "no answer to routed", Fault.SILENT);
             } else if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
                 want(f);
             }
@@ -176,6 +177,10 @@ public final class Fetching implements Receiver.Outcome {
         counters.holdersAbandoned.incrementAndGet();
         if (f.holder != null) {
             f.exclusions.blame(f.holder, fault);
+            if (fault.reason() != null && f.holder.equals(f.routedHolder)) {
+                // the server weighs reports of several wanters; one wanter's word alone changes nothing
+                signaling.accept(new ClientMessage.Report(f.hash, f.holder, fault.reason()));
+            }
         }
         if (fault == Fault.CONFLICT || fault == Fault.BAD_BYTES) {
             // several holders' bytes that do not verify: any of them may have lied, so from now on every
@@ -208,6 +213,7 @@ public final class Fetching implements Receiver.Outcome {
     private void want(Fetch f) {
         f.nextWantNanos = 0;
         f.holder = null;
+        f.routedHolder = null;
         signaling.accept(new ClientMessage.Want(f.hash, new LinkedHashSet<>(f.exclusions.forWant(maxExclude))));
     }
 

@@ -48,7 +48,7 @@ final class Receiver implements Channel.Listener {
     @Override
     public void onOpen(Channel c) {
         if (current(c) && !ask(c)) {
-            outcome.failed(f, "could not send get", Fault.FAILED);
+            outcome.failed(f, "could not send get", Fault.REFUSED);
         }
     }
 
@@ -67,7 +67,7 @@ final class Receiver implements Channel.Listener {
         if (m instanceof TransferMessage.Header h && !f.headerSeen) {
             header(h);
         } else if (m instanceof TransferMessage.Error e) {
-            outcome.failed(f, "holder says " + e.code() + ": " + e.message(), Fault.FAILED);
+            outcome.failed(f, "holder says " + e.code() + ": " + e.message(), Fault.REFUSED);
         } else {
             outcome.failed(f, "unexpected message", Fault.PROTOCOL);
         }
@@ -129,7 +129,7 @@ final class Receiver implements Channel.Listener {
     public void onClosed(Channel c) {
         if (current(c)) {
             f.channel = null;
-            outcome.failed(f, "channel closed before the page was complete", Fault.FAILED);
+            outcome.failed(f, "channel closed before the page was complete", Fault.REFUSED);
         }
     }
 

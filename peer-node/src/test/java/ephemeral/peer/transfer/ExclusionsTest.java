@@ -11,11 +11,11 @@ class ExclusionsTest {
     void failedHoldersAreExcludedUntilEveryHolderFailedOnce() {
         Exclusions ex = new Exclusions();
         ex.holders(3);
-        ex.blame("a", Fault.FAILED);
+        ex.blame("a", Fault.STALLED);
         assertEquals(List.of("a"), ex.forWant(64));
-        ex.blame("b", Fault.FAILED);
+        ex.blame("b", Fault.STALLED);
         assertEquals(List.of("a", "b"), ex.forWant(64));
-        ex.blame("c", Fault.FAILED);
+        ex.blame("c", Fault.STALLED);
         assertEquals(List.of(), ex.forWant(64), "all three failed once: all get another chance");
     }
 
@@ -27,9 +27,9 @@ class ExclusionsTest {
         ex.blame("rude", Fault.PROTOCOL);
         assertEquals(List.of("liar", "rude"), ex.forWant(64));
         ex.holders(3);
-        ex.blame("slow", Fault.FAILED);
+        ex.blame("slow", Fault.STALLED);
         assertEquals(List.of("liar", "rude"), ex.forWant(64), "the only honest holder failed: asked again");
-        ex.blame("slow", Fault.FAILED);
+        ex.blame("slow", Fault.STALLED);
         ex.blame("slow", Fault.PROTOCOL);
         ex.holders(4);
         assertEquals(List.of("liar", "rude", "slow"), ex.forWant(64));
@@ -39,7 +39,7 @@ class ExclusionsTest {
     void soleHolderThatFailedIsAskedAgainAndReconnectForgetsEveryone() {
         Exclusions ex = new Exclusions();
         ex.holders(1);
-        ex.blame("only", Fault.FAILED);
+        ex.blame("only", Fault.STALLED);
         assertEquals(List.of(), ex.forWant(64));
         ex.blame("liar", Fault.BAD_BYTES);
         ex.clear();

@@ -23,6 +23,7 @@ import java.util.Set;
     @JsonSubTypes.Type(value = ClientMessage.Want.class, name = "want"),
     @JsonSubTypes.Type(value = ClientMessage.Unwant.class, name = "unwant"),
     @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
+    @JsonSubTypes.Type(value = ClientMessage.Report.class, name = "report"),
 })
 public sealed interface ClientMessage {
 
@@ -90,6 +91,23 @@ public sealed interface ClientMessage {
             Ids.requireHash(hash);
             if (data == null) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing field: data");
+            }
+        }
+    }
+
+    /**
+     * The holder the server routed the sender's want to failed it. Enough distinct wanters' reports make
+     * the server stop choosing that holder for that page for a while (docs/protocol.md, "Fair routing").
+     */
+    record Report(String hash, String peer, String reason) implements ClientMessage {
+        /** silent: no signal or channel in time; stalled; refused: error reply or early close; bad_bytes; protocol. */
+        public static final Set<String> REASONS = Set.of("silent", "stalled", "refused", "bad_bytes", "protocol");
+
+        public Report {
+            Ids.requireHash(hash);
+            Ids.requirePeerId("peer", peer);
+            if (!REASONS.contains(reason)) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "reason must be one of " + new java.util.TreeSet<>(REASONS));
             }
         }
     }

@@ -35,11 +35,18 @@ public final class Hub {
     private final ScheduledExecutorService scheduler;
     private int holderEntries;
     private int wanterEntries;
-    private final AtomicLong requestsRouted = new AtomicLong();
+    private final Router router;
+    private final Fairness fairness;
+    private final int maxRosterEntries;
+    private final AtomicLong reports = new AtomicLong();
     private final AtomicLong signalsRelayed = new AtomicLong();
     private final AtomicLong peersMessagesSent = new AtomicLong();
 
-    public Hub(Limits limits, int peersIntervalMillis, ScheduledExecutorService scheduler) {
+    public Hub(Limits limits, Fairness fairness, int maxRosterEntries, int peersIntervalMillis,
+               ScheduledExecutorService scheduler) {
+        this.fairness = fairness;
+        this.maxRosterEntries = maxRosterEntries;
+        this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get);
         this.limits = limits;
         this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
         this.scheduler = scheduler;
@@ -67,7 +74,7 @@ public final class Hub {
                 holderEntries--;
                 changed(page);
             }
-            for (String hash : peer.wanted) {
+            for (String hash : peer.wanted.keySet()) {
                 Page page = pages.get(hash);
                 page.wanters.remove(peer);
                 page.pending.remove(peer);
@@ -93,6 +100,8 @@ public final class Hub {
                 unwant(peer, m.hash());
             } else if (message instanceof ClientMessage.Signal m) {
                 signal(peer, m);
+            } else if (message instanceof ClientMessage.Report m) {
+                report(peer, m);
             } else {
                 throw new IllegalStateException("unhandled message " + message);
             }
@@ -110,13 +119,14 @@ public final class Hub {
             throw new ProtocolException(ErrorCode.TOO_MANY_HASHES,
                     "a connection holds at most " + limits.maxHashesPerConnection() + " pages");
         }
+        requireRoom(fresh);
         long now = System.nanoTime();
         for (String hash : hashes) {
             if (!peer.held.add(hash)) {
                 continue;
             }
             Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
-            boolean wasMember = peer.wanted.remove(hash);
+            boolean wasMember = peer.wanted.remove(hash) != null;
             if (wasMember) {
                 page.wanters.remove(peer);
                 page.pending.remove(peer);
@@ -124,24 +134,12 @@ public final class Hub {
             }
             page.addHolder(peer);
             holderEntries++;
-            routePendingTo(page, peer, now);
+            router.routePending(page, peer, now);
             // A bulk announce (a seed's) learns the counts from the coalesced broadcast instead.
             if (!wasMember && hashes.size() == 1) {
                 sendCounts(peer, page);
             }
             changed(page);
-        }
-    }
-
-    /** A pending want had no eligible holder, so the newcomer is the only one: routing to it is uniform. */
-    private void routePendingTo(Page page, Peer holder, long now) {
-        var it = page.pending.entrySet().iterator();
-        while (it.hasNext()) {
-            var entry = it.next();
-            if (Page.eligible(holder, entry.getKey(), entry.getValue())) {
-                it.remove();
-                route(page, entry.getKey(), holder, now);
-            }
         }
     }
 
@@ -158,25 +156,22 @@ public final class Hub {
     }
 
     private void want(Peer peer, String hash, Set<String> exclude) {
-        boolean fresh = !peer.wanted.contains(hash);
+        boolean fresh = !peer.wanted.containsKey(hash);
         if (fresh && peer.wanted.size() >= limits.maxWantsPerConnection()) {
             throw new ProtocolException(ErrorCode.TOO_MANY_WANTS,
                     "a connection wants at most " + limits.maxWantsPerConnection() + " pages at once", hash);
         }
+        if (fresh) {
+            requireRoom(1);
+        }
         long now = System.nanoTime();
         Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
         if (fresh) {
-            peer.wanted.add(hash);
+            peer.wanted.put(hash, new Peer.Want());
             page.wanters.add(peer);
             wanterEntries++;
         }
-        Peer holder = page.pickHolder(peer, exclude, random);
-        if (holder == null) {
-            page.pending.put(peer, exclude);
-        } else {
-            page.pending.remove(peer);
-            route(page, peer, holder, now);
-        }
+        router.tryRoute(page, peer, exclude, now);
         if (fresh) {
             if (!peer.held.contains(hash)) {
                 sendCounts(peer, page);
@@ -185,16 +180,30 @@ public final class Hub {
         }
     }
 
-    private void route(Page page, Peer wanter, Peer holder, long now) {
-        wanter.pair(holder.id(), page.hash, now + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
-        holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
-        // the wanter learns whom it waits for, so a holder that never answers can be excluded next time
-        wanter.send(Codec.encode(new ServerMessage.Routed(page.hash, holder.id())));
-        requestsRouted.incrementAndGet();
+    /** The server's memory is bounded by its roster, not by what peers care to announce. */
+    private void requireRoom(int entries) {
+        if (holderEntries + wanterEntries + entries > maxRosterEntries) {
+            throw new ProtocolException(ErrorCode.SERVER_FULL,
+                    "this server's rosters are full (" + maxRosterEntries + " entries); try again later");
+        }
+    }
+
+    private void report(Peer wanter, ClientMessage.Report m) {
+        long now = System.nanoTime();
+        Peer holder = peers.get(m.peer());
+        if (holder == null || !wanter.pairedWith(holder.id(), m.hash(), now)) {
+            throw new ProtocolException(ErrorCode.NOT_PAIRED,
+                    "report only a holder the server routed your want of that page to", m.peer());
+        }
+        Page page = pages.get(m.hash());
+        if (page != null) {
+            page.report(holder, wanter.id(), now, fairness);
+        }
+        reports.incrementAndGet();
     }
 
     private void unwant(Peer peer, String hash) {
-        if (!peer.wanted.remove(hash)) {
+        if (peer.wanted.remove(hash) == null) {
             return;
         }
         Page page = pages.get(hash);
@@ -269,11 +278,13 @@ public final class Hub {
     public RosterStats stats() {
         synchronized (lock) {
             return new RosterStats(peers.size(), pages.size(), holderEntries, wanterEntries,
-                    requestsRouted.get(), signalsRelayed.get(), peersMessagesSent.get());
+                    router.requestsRouted.get(), router.requestsDeferred.get(), reports.get(), signalsRelayed.get(),
+                    peersMessagesSent.get());
         }
     }
 
     public record RosterStats(int connections, int pages, int holders, int wanters,
-                              long requestsRouted, long signalsRelayed, long peersMessagesSent) {
+                              long requestsRouted, long requestsDeferred, long reports, long signalsRelayed,
+                              long peersMessagesSent) {
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** The rosters of one hash. Guarded by the {@link Hub}'s lock. */
 final class Page {
@@ -18,6 +20,15 @@ final class Page {
     final Set<Peer> wanters = new HashSet<>();
     /** Wanters with no eligible holder yet, in arrival order, with the exclusions of their last want. */
     final LinkedHashMap<Peer, Set<String>> pending = new LinkedHashMap<>();
+
+    /** Holders wanters reported for this page; null until the first report. */
+    private Map<String, Reports> reports;
+
+    /** Who reported one holder, and until when it is not chosen while others are eligible. */
+    private static final class Reports {
+        final Set<String> by = new HashSet<>();
+        long quarantinedUntil;
+    }
 
     /** Peers sent a snapshot of the counts since the last broadcast, and the counts they were sent. */
     private final Map<Peer, Long> snapshots = new HashMap<>();
@@ -49,6 +60,9 @@ final class Page {
     }
 
     void removeHolder(Peer peer) {
+        if (reports != null) {
+            reports.remove(peer.id());
+        }
         Integer index = holderIndex.remove(peer);
         if (index == null) {
             return;
@@ -61,29 +75,52 @@ final class Page {
     }
 
     /**
-     * One holder chosen uniformly at random among those other than {@code wanter} and not in
-     * {@code exclude}, or null. A few blind draws settle the common case (few exclusions) in O(1); an
-     * accepted draw is uniform over the eligible holders, and so is the fallback scan.
+     * One holder chosen uniformly at random among those other than {@code wanter}, not in {@code exclude}
+     * and accepted by {@code standing}, or null. A few blind draws settle the common case (few exclusions)
+     * in O(1); an accepted draw is uniform over the eligible holders, and so is the fallback scan.
      */
-    Peer pickHolder(Peer wanter, Set<String> exclude, SplittableRandom random) {
+    Peer pickHolder(Peer wanter, Set<String> exclude, Predicate<Peer> standing, SplittableRandom random) {
         int n = holders.size();
         if (n == 0) {
             return null;
         }
         for (int attempt = 0; attempt < 4; attempt++) {
             Peer candidate = holders.get(random.nextInt(n));
-            if (eligible(candidate, wanter, exclude)) {
+            if (eligible(candidate, wanter, exclude) && standing.test(candidate)) {
                 return candidate;
             }
         }
         Peer chosen = null;
         int seen = 0;
         for (Peer candidate : holders) {
-            if (eligible(candidate, wanter, exclude) && random.nextInt(++seen) == 0) {
+            if (eligible(candidate, wanter, exclude) && standing.test(candidate) && random.nextInt(++seen) == 0) {
                 chosen = candidate;
             }
         }
         return chosen;
+    }
+
+    /** A wanter's report of a holder; enough distinct reporters quarantine it. Returns true if that happened. */
+    boolean report(Peer holder, String reporterId, long now, Fairness fairness) {
+        if (!holderIndex.containsKey(holder)) {
+            return false;
+        }
+        if (reports == null) {
+            reports = new HashMap<>();
+        }
+        Reports r = reports.computeIfAbsent(holder.id(), id -> new Reports());
+        r.by.add(reporterId);
+        if (r.by.size() < fairness.reportsToQuarantine()) {
+            return false;
+        }
+        r.by.clear();
+        r.quarantinedUntil = now + TimeUnit.SECONDS.toNanos(fairness.quarantineSeconds());
+        return true;
+    }
+
+    boolean quarantined(Peer holder, long now) {
+        Reports r = reports == null ? null : reports.get(holder.id());
+        return r != null && r.quarantinedUntil - now > 0;
     }
 
     static boolean eligible(Peer holder, Peer wanter, Set<String> exclude) {

@@ -1,5 +1,6 @@
 package ephemeral.signaling.roster;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,25 @@ public final class Peer {
     private final String id;
     private final Outbox outbox;
     final Set<String> held = new HashSet<>();
-    final Set<String> wanted = new HashSet<>();
+    /** Pages this peer wants, each with how fast its want may be routed. */
+    final Map<String, Want> wanted = new HashMap<>();
+    /** content_requests this peer has been sent as a holder. */
+    final Rate asHolder = new Rate();
+    /** content_requests this peer's wants sent to each holder, over all pages; the oldest forgotten first. */
+    private final LinkedHashMap<String, Rate> toHolders = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Rate> eldest) {
+            return size() > MAX_PAIRINGS;
+        }
+    };
+
+    /** One wanted page: its route budget, and whether a deferred route is already scheduled. */
+    static final class Want {
+        final Rate routes = new Rate();
+        boolean retryScheduled;
+    }
     /** (holder, hash) → expiry (System.nanoTime) of the pairing made by routing this peer's want. */
     final LinkedHashMap<Pairing, Long> pairings = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -49,6 +68,10 @@ public final class Peer {
         Pairing key = new Pairing(holderId, hash);
         pairings.remove(key); // re-insert so a refreshed pairing counts as newest
         pairings.put(key, expiresAt);
+    }
+
+    Rate toHolder(String holderId) {
+        return toHolders.computeIfAbsent(holderId, h -> new Rate());
     }
 
     boolean pairedWith(String holderId, String hash, long now) {

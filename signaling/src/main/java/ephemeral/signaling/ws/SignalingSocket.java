@@ -8,13 +8,15 @@ import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.roster.Peer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketCreator;
@@ -37,6 +39,9 @@ public final class SignalingSocket {
     private final Supplier<FrameTap> tap;
     private final Set<Endpoint> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong errorsSent = new AtomicLong();
+    private final AtomicLong connectionsRefused = new AtomicLong();
+    /** Open connections per remote address, for the per-address limit. */
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     public SignalingSocket(SignalingConfig config, Hub hub, Supplier<FrameTap> tap) {
         this.config = config;
@@ -52,8 +57,15 @@ public final class SignalingSocket {
                 response.sendForbidden("origin not allowed: " + origin);
                 return null;
             }
+            InetAddress address = request.getRemoteSocketAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+            if (!admit(address)) {
+                connectionsRefused.incrementAndGet();
+                response.sendError(429, "too many connections from this address (at most "
+                        + config.guards().maxConnectionsPerAddress() + ")");
+                return null;
+            }
             response.setExtensions(config.permessageDeflate() ? Compression.bounded(request.getExtensions()) : List.of());
-            return new Endpoint();
+            return new Endpoint(address);
         };
     }
 
@@ -86,14 +98,46 @@ public final class SignalingSocket {
         return errorsSent.get();
     }
 
+    public long connectionsRefused() {
+        return connectionsRefused.get();
+    }
+
+    /** Counts a new connection from {@code address}, unless that would pass the per-address limit. */
+    private boolean admit(InetAddress address) {
+        int max = config.guards().maxConnectionsPerAddress();
+        if (address == null) {
+            return true;
+        }
+        AtomicInteger n = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (max > 0 && n.incrementAndGet() > max) {
+            release(address);
+            return false;
+        }
+        if (max == 0) {
+            n.incrementAndGet();
+        }
+        return true;
+    }
+
+    private void release(InetAddress address) {
+        if (address != null) {
+            perAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
     /** One connection. Public only because Jetty invokes listeners reflectively. */
     public final class Endpoint implements Session.Listener.AutoDemanding {
+        private final InetAddress address;
         private Session session;
         private Peer peer;
         private Connection connection;
         private TokenBucket bucket;
         private volatile long lastHeard = System.nanoTime();
         private final AtomicBoolean closed = new AtomicBoolean();
+
+        Endpoint(InetAddress address) {
+            this.address = address;
+        }
 
         @Override
         public void onWebSocketOpen(Session s) {
@@ -117,10 +161,6 @@ public final class SignalingSocket {
                 return;
             }
             try {
-                if (tooLarge(text, config.limits().maxFrameBytes())) {
-                    throw new ProtocolException(ErrorCode.TOO_LARGE,
-                            "frames are limited to " + config.limits().maxFrameBytes() + " bytes");
-                }
                 hub.handle(peer, Codec.parseClient(text, config.limits()));
             } catch (ProtocolException e) {
                 refuse(e);
@@ -174,19 +214,13 @@ public final class SignalingSocket {
         }
 
         private void closed() {
-            if (peer != null && closed.compareAndSet(false, true)) {
-                open.remove(this);
-                hub.disconnect(peer);
+            if (closed.compareAndSet(false, true)) {
+                release(address);
+                if (peer != null) {
+                    open.remove(this);
+                    hub.disconnect(peer);
+                }
             }
         }
-    }
-
-    /** UTF-8 takes 1 to 3 bytes per char of a Java string: count bytes only when the length can't tell. */
-    private static boolean tooLarge(String s, int maxBytes) {
-        long n = s.length();
-        if (n > maxBytes || n * 3 <= maxBytes) {
-            return n > maxBytes;
-        }
-        return s.getBytes(StandardCharsets.UTF_8).length > maxBytes;
     }
 }

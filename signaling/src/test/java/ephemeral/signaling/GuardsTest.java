@@ -1,0 +1,61 @@
+package ephemeral.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The server's memory and connections are bounded, with a clear answer when a bound is hit. */
+class GuardsTest extends ServerTest {
+    @Override
+    SignalingConfig config() {
+        return super.config().withGuards(Guards.DEFAULTS.withMaxRosterEntries(5).withMaxConnectionsPerAddress(4));
+    }
+
+    @Test
+    void aFullRosterRefusesNewEntriesAndKeepsTheOld() {
+        TestClient c = client();
+        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(4) + "]}");
+        c.awaitPeers(hash("0"), 1, 0);
+        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(6) + "]}");
+        c.awaitError("server_full");
+        assertEquals(4, server.stats().holders(), "the refused have changed nothing");
+        c.want(hash("wanted"));
+        assertEquals(5, waitHolderPlusWanters(5));
+        c.want(hash("one too many"));
+        c.awaitError("server_full");
+    }
+
+    @Test
+    void oneAddressGetsAtMostItsShareOfConnections() {
+        List<TestClient> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(client());
+        }
+        var thrown = assertThrows(CompletionException.class, () -> TestClient.connect(server));
+        assertEquals(429, ((WebSocketHandshakeException) thrown.getCause()).getResponse().statusCode());
+        assertEquals(1, server.stats().connectionsRefused());
+        four.get(0).close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.stats().connections() > 3 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        client().close(); // a slot freed by a close is free again
+    }
+
+    private int waitHolderPlusWanters(int expected) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Stats s = server.stats();
+            if (s.holders() + s.wanters() == expected) {
+                return expected;
+            }
+            Thread.onSpinWait();
+        }
+        return server.stats().holders() + server.stats().wanters();
+    }
+}
