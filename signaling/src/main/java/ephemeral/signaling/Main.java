@@ -29,6 +29,11 @@ public final class Main implements Callable<Integer> {
             description = "WebSocket Origin allowed besides the server's own, e.g. https://pages.example; repeatable; * = any.")
     List<String> allowedOrigins = new ArrayList<>();
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "Name this server is reached by (its public DNS name), besides localhost and this machine's "
+                    + "own names and addresses; repeatable; * = any. Other Host headers get HTTP 421 (DNS rebinding).")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--ice-server", paramLabel = "URL[,USER,CREDENTIAL]",
             description = "STUN/TURN server handed to clients; repeatable. Default: none (host candidates only).")
     List<String> iceServers = new ArrayList<>();
@@ -86,6 +91,7 @@ public final class Main implements Callable<Integer> {
                 .withHost(host)
                 .withPort(port)
                 .withAllowedOrigins(allowedOrigins)
+                .withAllowedHosts(allowedHosts)
                 .withIceServers(iceServers.stream().map(IceServer::parse).toList())
                 .withLimits(limits)
                 .withPeersIntervalMillis(peersIntervalMillis)

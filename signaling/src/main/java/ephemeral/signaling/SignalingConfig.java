@@ -11,6 +11,8 @@ import java.util.List;
  * @param host                interface to bind ("0.0.0.0" = all)
  * @param port                TCP port; 0 picks a free one
  * @param allowedOrigins      WebSocket Origins accepted besides the server's own; "*" accepts any
+ * @param allowedHosts        names (Host headers) answered besides localhost and this machine's own
+ *                            names and addresses; "*" answers any
  * @param iceServers          handed to clients in {@code welcome}; empty = host candidates only
  * @param limits              per-connection limits, also sent to clients
  * @param peersIntervalMillis least time between two {@code peers} broadcasts for one page
@@ -25,6 +27,7 @@ public record SignalingConfig(
         String host,
         int port,
         List<String> allowedOrigins,
+        List<String> allowedHosts,
         List<IceServer> iceServers,
         Limits limits,
         int peersIntervalMillis,
@@ -44,6 +47,7 @@ public record SignalingConfig(
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
         allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
         iceServers = List.copyOf(iceServers);
         if (limits == null || guards == null) {
             throw new IllegalArgumentException("limits and guards must not be null");
@@ -57,56 +61,61 @@ public record SignalingConfig(
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, false);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, false);
     }
 
     public SignalingConfig withHost(String newHost) {
-        return new SignalingConfig(newHost, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(newHost, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withPort(int newPort) {
-        return new SignalingConfig(host, newPort, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, newPort, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
-        return new SignalingConfig(host, port, origins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, origins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withIceServers(List<IceServer> servers) {
-        return new SignalingConfig(host, port, allowedOrigins, servers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, servers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, newLimits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, newLimits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, millis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, millis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, max, guards, permessageDeflate);
     }
 
     public SignalingConfig withPermessageDeflate(boolean on) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, on);
     }
 
     public SignalingConfig withGuards(Guards g) {
-        return new SignalingConfig(host, port, allowedOrigins, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, g, permessageDeflate);
+    }
+
+    public SignalingConfig withAllowedHosts(List<String> hosts) {
+        return new SignalingConfig(host, port, allowedOrigins, hosts, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
     }
 }

@@ -1,11 +1,13 @@
 package ephemeral.signaling;
 
 import ephemeral.protocol.Codec;
+import ephemeral.signaling.http.HostPolicy;
 import ephemeral.signaling.http.WebApp;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.ws.OriginPolicy;
 import ephemeral.signaling.ws.SignalingSocket;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -36,6 +38,7 @@ public final class SignalingServer {
                 config.peersIntervalMillis(), scheduler);
         this.socket = new SignalingSocket(config, hub, () -> tap);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        HostPolicy hosts = new HostPolicy(config.allowedHosts());
         WebApp web = WebApp.fromClasspath();
         // Jetty closes a frame over this with 1009 before buffering more of it: a connection's partial frame
         // costs at most maxFrameBytes, however many connections send one
@@ -53,7 +56,7 @@ public final class SignalingServer {
                         // Jetty sizes each incoming text message's builder by this buffer; our frames are
                         // ~100-300 bytes, and the 4 KiB default made it most of the server's garbage
                         container.setInputBufferSize(1024);
-                        container.addMapping("/ws", socket.creator(origins));
+                        container.addMapping("/ws", socket.creator(origins, hosts));
                     }));
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/static";
@@ -61,7 +64,12 @@ public final class SignalingServer {
                 files.location = Location.CLASSPATH;
                 files.headers.put("Cache-Control", "no-cache");
             });
-            cfg.routes.before(WebApp::secureHeaders);
+            cfg.routes.before(ctx -> {
+                if (!hosts.allows(ctx.header("Host"))) {
+                    throw new HttpResponseException(421, "unknown host: start the server with --allowed-host NAME");
+                }
+                WebApp.secureHeaders(ctx);
+            });
             cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
             cfg.routes.get("/api/stats", ctx -> ctx.contentType("application/json")
                     .result(Codec.encode(stats())));

@@ -52,4 +52,24 @@ class HttpTest extends ServerTest {
         assertEquals(1, stats.get("requestsRouted").asInt());
         assertEquals(0, stats.get("signalsRelayed").asInt());
     }
+
+    @Test
+    void unknownHostNamesAreRefusedAsDnsRebindingWouldSendThem() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: rebind.attacker.example:" + server.port()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+            assertTrue(status.startsWith("HTTP/1.1 421"), status);
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: rebind.attacker.example:" + server.port()
+                    + "\r\nOrigin: http://rebind.attacker.example:" + server.port()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+            assertTrue(status.startsWith("HTTP/1.1 421"), status);
+        }
+        assertEquals(200, get("/").statusCode(), "this machine's own address is known");
+        assertEquals(0, server.stats().connections());
+    }
 }

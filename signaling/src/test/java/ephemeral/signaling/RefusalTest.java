@@ -157,6 +157,10 @@ class RefusalTest extends ServerTest {
         var thrown = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
                 () -> TestClient.connect(server, "http://evil.example"));
         assertEquals(403, ((java.net.http.WebSocketHandshakeException) thrown.getCause()).getResponse().statusCode());
+        // the right host and port under another scheme is another origin
+        thrown = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> TestClient.connect(server, "ftp://127.0.0.1:" + server.port()));
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) thrown.getCause()).getResponse().statusCode());
         assertEquals(0, server.stats().connections());
     }
 

@@ -28,7 +28,8 @@ public final class OriginPolicy {
         }
         try {
             URI uri = URI.create(normalized);
-            if (uri.getHost() == null || host == null) {
+            boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            if (!web || uri.getHost() == null || host == null) {
                 return false;
             }
             int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;

@@ -6,6 +6,7 @@ import ephemeral.protocol.ProtocolException;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.SignalingConfig;
+import ephemeral.signaling.http.HostPolicy;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.roster.Peer;
 import java.net.InetAddress;
@@ -50,8 +51,12 @@ public final class SignalingSocket {
     }
 
     /** Upgrades allowed origins to an endpoint; answers 403 to others. */
-    public JettyWebSocketCreator creator(OriginPolicy origins) {
+    public JettyWebSocketCreator creator(OriginPolicy origins, HostPolicy hosts) {
         return (request, response) -> {
+            if (!hosts.allows(request.getHeader("Host"))) {
+                response.sendError(421, "unknown host: start the server with --allowed-host NAME");
+                return null;
+            }
             String origin = request.getHeader("Origin");
             if (!origins.allows(origin, request.getHeader("Host"))) {
                 response.sendForbidden("origin not allowed: " + origin);
