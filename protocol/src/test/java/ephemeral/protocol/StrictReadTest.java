@@ -113,6 +113,14 @@ class StrictReadTest {
         }
         assertCode(ErrorCode.BAD_MESSAGE, signal("{\"sdp\":{\"type\":\"pranswer\",\"sdp\":\"v=0\"}}"));
         assertCode(ErrorCode.BAD_MESSAGE, signal("{\"sdp\":{\"type\":\"offer\",\"sdp\":\"hello\"}}"));
+        // text that starts like SDP but is not SDP: prose, an unknown line type, bytes, an endless line
+        for (String smuggled : List.of("v=0\\r\\nthe page", "v=0\\r\\nx=the page", "v=0\\r\\na=data:\\u0001\\u0002",
+                "v=0\\r\\na=" + "A".repeat(2000), "v=0\\r\\n\\r\\n")) {
+            assertCode(ErrorCode.BAD_MESSAGE, signal("{\"sdp\":{\"type\":\"offer\",\"sdp\":\"" + smuggled + "\"}}"));
+        }
+        var ok = data(signal("{\"sdp\":{\"type\":\"answer\",\"sdp\":\"v=0\\r\\no=- 46 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\n"
+                + "t=0 0\\r\\na=group:BUNDLE 0\\r\\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\\r\\n\"}}"));
+        assertTrue(ok.sdp().sdp().contains("webrtc-datachannel"));
         assertCode(ErrorCode.BAD_MESSAGE, signal("{}"));
     }
 

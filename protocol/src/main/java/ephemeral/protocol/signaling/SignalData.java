@@ -14,6 +14,9 @@ public record SignalData(Sdp sdp, Candidate candidate) {
     /** Longest candidate line; real ones are 60–200 characters. */
     public static final int MAX_CANDIDATE_CHARS = 1024;
     public static final int MAX_MID_CHARS = 32;
+    public static final int MAX_SDP_LINE_CHARS = 1024;
+    /** The line types of RFC 8866, session and media level. */
+    private static final String SDP_TYPES = "vosiuepcbtrzkam";
 
     public SignalData {
         if ((sdp == null) == (candidate == null)) {
@@ -29,14 +32,20 @@ public record SignalData(Sdp sdp, Candidate candidate) {
         return new SignalData(null, candidate);
     }
 
+    /**
+     * A session description, checked as SDP's line grammar (RFC 8866): {@code v=0} first, then lines
+     * {@code <type>=<value>} of a known type letter, each line printable ASCII of at most
+     * {@link #MAX_SDP_LINE_CHARS}, ended by CRLF (or LF). Text that is not SDP cannot pass as SDP.
+     */
     public record Sdp(String type, String sdp) {
         public Sdp {
             if (!"offer".equals(type) && !"answer".equals(type)) {
                 throw bad("sdp.type must be offer or answer");
             }
             if (sdp == null || !sdp.startsWith("v=0")) {
-                throw bad("sdp.sdp must be a session description");
+                throw bad("sdp.sdp must be a session description starting with v=0");
             }
+            checkSdpLines(sdp);
         }
 
         @JsonIgnore
@@ -76,6 +85,27 @@ public record SignalData(Sdp sdp, Candidate candidate) {
         @JsonIgnore
         public boolean isEndOfCandidates() {
             return candidate.isEmpty();
+        }
+    }
+
+    private static void checkSdpLines(String sdp) {
+        int start = 0;
+        int n = 0;
+        while (start < sdp.length()) {
+            int end = sdp.indexOf('\n', start);
+            if (end < 0) {
+                end = sdp.length(); // a last line without its line break
+            }
+            int stop = end > start && sdp.charAt(end - 1) == '\r' ? end - 1 : end;
+            String line = sdp.substring(start, stop);
+            n++;
+            if (line.length() < 2 || line.charAt(1) != '=' || SDP_TYPES.indexOf(line.charAt(0)) < 0) {
+                throw bad("sdp.sdp line " + n + " is not <type>=<value> of a known SDP type");
+            }
+            if (!printable(line, MAX_SDP_LINE_CHARS)) {
+                throw bad("sdp.sdp line " + n + " must be printable ASCII of at most " + MAX_SDP_LINE_CHARS + " characters");
+            }
+            start = end + 1;
         }
     }
 
