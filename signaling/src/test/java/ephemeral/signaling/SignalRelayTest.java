@@ -89,6 +89,8 @@ class SignalRelayTest extends ServerTest {
         String[] smuggled = {
             "{\"content\":\"the page\"}",
             "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"the page\"}}",
+            "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\nthe page\"}}",
+            "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\nx=the page\"}}",
             "{\"sdp\":{\"type\":\"pranswer\",\"sdp\":\"v=0\"}}",
             "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\",\"extra\":\"the page\"}}",
             "{\"candidate\":{\"candidate\":\"the page\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}",
@@ -99,7 +101,8 @@ class SignalRelayTest extends ServerTest {
             holder.send(signal(wanter.peerId, page, data));
             holder.awaitError("bad_message");
         }
-        String huge = "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0" + "a".repeat(20_000) + "\"}}";
+        // grammatical SDP, but more of it than maxSignalBytes
+        String huge = "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0" + ("\\r\\na=" + "a".repeat(1_000)).repeat(20) + "\"}}";
         holder.send(signal(wanter.peerId, page, huge));
         holder.awaitError("too_large");
         assertEquals(0, server.stats().signalsRelayed());

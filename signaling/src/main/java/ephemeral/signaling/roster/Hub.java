@@ -76,8 +76,7 @@ public final class Hub {
             }
             for (String hash : peer.wanted.keySet()) {
                 Page page = pages.get(hash);
-                page.wanters.remove(peer);
-                page.pending.remove(peer);
+                page.removeWanter(peer);
                 wanterEntries--;
                 changed(page);
             }
@@ -122,14 +121,14 @@ public final class Hub {
         requireRoom(fresh);
         long now = System.nanoTime();
         for (String hash : hashes) {
-            if (!peer.held.add(hash)) {
+            if (peer.held.contains(hash)) {
                 continue;
             }
             Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
+            peer.held.add(page.hash); // the page's own string: one copy of a hash however many peers hold it
             boolean wasMember = peer.wanted.remove(hash) != null;
             if (wasMember) {
-                page.wanters.remove(peer);
-                page.pending.remove(peer);
+                page.removeWanter(peer);
                 wanterEntries--;
             }
             page.addHolder(peer);
@@ -167,8 +166,8 @@ public final class Hub {
         long now = System.nanoTime();
         Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
         if (fresh) {
-            peer.wanted.put(hash, new Peer.Want());
-            page.wanters.add(peer);
+            peer.wanted.put(page.hash, new Peer.Want());
+            page.addWanter(peer);
             wanterEntries++;
         }
         router.tryRoute(page, peer, exclude, now);
@@ -207,8 +206,7 @@ public final class Hub {
             return;
         }
         Page page = pages.get(hash);
-        page.wanters.remove(peer);
-        page.pending.remove(peer);
+        page.removeWanter(peer);
         wanterEntries--;
         changed(page);
     }
@@ -234,7 +232,7 @@ public final class Hub {
     /** A joining peer's snapshot; the next broadcast skips it if the counts are still the same. */
     private void sendCounts(Peer peer, Page page) {
         page.snapshotSent(peer);
-        peer.send(Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size())));
+        peer.send(Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanterCount())));
         peersMessagesSent.incrementAndGet();
     }
 
@@ -266,7 +264,7 @@ public final class Hub {
                 return; // emptied (and maybe re-created) since: nobody of this instance is left to tell
             }
             recipients = page.membersWithoutFreshSnapshot(new ArrayList<>(page.members()));
-            frame = Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanters.size()));
+            frame = Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanterCount()));
         }
         // Outside the lock: a big page's fan-out must not stall routing for everyone else.
         for (Peer peer : recipients) {

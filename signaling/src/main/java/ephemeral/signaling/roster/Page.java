@@ -11,15 +11,22 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The rosters of one hash. Guarded by the {@link Hub}'s lock. */
+/**
+ * The rosters of one hash. Guarded by the {@link Hub}'s lock. Most pages have one holder and nobody
+ * waiting (a seed announces thousands of them), so every collection but the holder list is made only when
+ * first needed: a page with one holder costs ~150 bytes, not ~500.
+ */
 final class Page {
+    /** Past this many holders, an index makes removal O(1); below it a scan of the list is cheaper. */
+    private static final int INDEX_FROM = 8;
+
     final String hash;
-    /** An array so a uniform pick is one random index; {@link #holderIndex} makes removal O(1). */
-    private final ArrayList<Peer> holders = new ArrayList<>();
-    private final Map<Peer, Integer> holderIndex = new HashMap<>();
-    final Set<Peer> wanters = new HashSet<>();
-    /** Wanters with no eligible holder yet, in arrival order, with the exclusions of their last want. */
-    final LinkedHashMap<Peer, Set<String>> pending = new LinkedHashMap<>();
+    /** An array so a uniform pick is one random index. */
+    private final ArrayList<Peer> holders = new ArrayList<>(1);
+    private Map<Peer, Integer> holderIndex;
+    private Set<Peer> wanters;
+    /** Wanters with no eligible holder yet (or held back by a rate), in arrival order, with their exclusions. */
+    private LinkedHashMap<Peer, Set<String>> pending;
 
     /** Holders wanters reported for this page; null until the first report. */
     private Map<String, Reports> reports;
@@ -31,7 +38,7 @@ final class Page {
     }
 
     /** Peers sent a snapshot of the counts since the last broadcast, and the counts they were sent. */
-    private final Map<Peer, Long> snapshots = new HashMap<>();
+    private Map<Peer, Long> snapshots;
 
     boolean countsScheduled;
     long lastCountsAt;
@@ -46,32 +53,95 @@ final class Page {
         return holders.size();
     }
 
+    int wanterCount() {
+        return wanters == null ? 0 : wanters.size();
+    }
+
     int members() {
-        return holders.size() + wanters.size();
+        return holders.size() + wanterCount();
     }
 
     boolean isEmpty() {
-        return holders.isEmpty() && wanters.isEmpty();
+        return holders.isEmpty() && wanterCount() == 0;
     }
 
     void addHolder(Peer peer) {
-        holderIndex.put(peer, holders.size());
         holders.add(peer);
+        if (holderIndex != null) {
+            holderIndex.put(peer, holders.size() - 1);
+        } else if (holders.size() > INDEX_FROM) {
+            holderIndex = new HashMap<>();
+            for (int i = 0; i < holders.size(); i++) {
+                holderIndex.put(holders.get(i), i);
+            }
+        }
     }
 
     void removeHolder(Peer peer) {
         if (reports != null) {
             reports.remove(peer.id());
         }
-        Integer index = holderIndex.remove(peer);
-        if (index == null) {
-            return;
+        int index;
+        if (holderIndex != null) {
+            Integer at = holderIndex.remove(peer);
+            if (at == null) {
+                return;
+            }
+            index = at;
+        } else {
+            index = holders.indexOf(peer);
+            if (index < 0) {
+                return;
+            }
         }
         Peer last = holders.remove(holders.size() - 1);
         if (last != peer) {
             holders.set(index, last);
-            holderIndex.put(last, index);
+            if (holderIndex != null) {
+                holderIndex.put(last, index);
+            }
         }
+    }
+
+    private boolean holds(Peer peer) {
+        return holderIndex != null ? holderIndex.containsKey(peer) : holders.contains(peer);
+    }
+
+    void addWanter(Peer peer) {
+        if (wanters == null) {
+            wanters = new HashSet<>(4);
+        }
+        wanters.add(peer);
+    }
+
+    /** Leaves the wanter roster, and the pending wants with it. */
+    void removeWanter(Peer peer) {
+        if (wanters != null) {
+            wanters.remove(peer);
+        }
+        unpend(peer);
+    }
+
+    void pend(Peer wanter, Set<String> exclude) {
+        if (pending == null) {
+            pending = new LinkedHashMap<>();
+        }
+        pending.put(wanter, exclude);
+    }
+
+    void unpend(Peer wanter) {
+        if (pending != null) {
+            pending.remove(wanter);
+        }
+    }
+
+    /** The exclusions of {@code wanter}'s pending want, or null if it has none. */
+    Set<String> pendingExclude(Peer wanter) {
+        return pending == null ? null : pending.get(wanter);
+    }
+
+    List<Map.Entry<Peer, Set<String>>> pendingWants() {
+        return pending == null ? List.of() : List.copyOf(pending.entrySet());
     }
 
     /**
@@ -102,7 +172,7 @@ final class Page {
 
     /** A wanter's report of a holder; enough distinct reporters quarantine it. Returns true if that happened. */
     boolean report(Peer holder, String reporterId, long now, Fairness fairness) {
-        if (!holderIndex.containsKey(holder)) {
+        if (!holds(holder)) {
             return false;
         }
         if (reports == null) {
@@ -128,6 +198,9 @@ final class Page {
     }
 
     void snapshotSent(Peer peer) {
+        if (snapshots == null) {
+            snapshots = new HashMap<>(4);
+        }
         snapshots.put(peer, counts());
     }
 
@@ -136,22 +209,25 @@ final class Page {
      * (so a joining peer gets one {@code peers}, not the snapshot and then the same numbers again).
      */
     List<Peer> membersWithoutFreshSnapshot(List<Peer> into) {
-        long now = counts();
+        Long now = counts();
+        Map<Peer, Long> sent = snapshots == null ? Map.of() : snapshots;
         for (Peer p : holders) {
-            if (!Long.valueOf(now).equals(snapshots.get(p))) {
+            if (!now.equals(sent.get(p))) {
                 into.add(p);
             }
         }
-        for (Peer p : wanters) {
-            if (!Long.valueOf(now).equals(snapshots.get(p))) {
-                into.add(p);
+        if (wanters != null) {
+            for (Peer p : wanters) {
+                if (!now.equals(sent.get(p))) {
+                    into.add(p);
+                }
             }
         }
-        snapshots.clear();
+        snapshots = null;
         return into;
     }
 
     private long counts() {
-        return (long) holders.size() << 32 | wanters.size();
+        return (long) holders.size() << 32 | wanterCount();
     }
 }

@@ -2,7 +2,6 @@ package ephemeral.signaling.roster;
 
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.signaling.ServerMessage;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -47,7 +46,7 @@ final class Router {
         if (want == null) {
             return;
         }
-        page.pending.put(wanter, exclude);
+        page.pend(wanter, exclude);
         long wait = want.routes.nanosUntilAvailable(now, fairness.wantRoutes(), Fairness.burst(fairness.wantRoutes()));
         if (wait > 0) {
             deferBy(page, wanter, want, wait);
@@ -63,7 +62,7 @@ final class Router {
             }
             return; // nobody eligible: pending until a holder announces the page
         }
-        page.pending.remove(wanter);
+        page.unpend(wanter);
         want.routes.take(now, fairness.wantRoutes(), Fairness.burst(fairness.wantRoutes()));
         wanter.toHolder(holder.id()).take(now, fairness.pairRoutes(), Fairness.burst(fairness.pairRoutes()));
         holder.asHolder.take(now, fairness.holderRequests(), Fairness.burst(fairness.holderRequests()));
@@ -76,7 +75,7 @@ final class Router {
 
     /** A holder arrived: the pending wants it is eligible for get another chance, oldest first. */
     void routePending(Page page, Peer newcomer, long now) {
-        for (Map.Entry<Peer, Set<String>> e : List.copyOf(page.pending.entrySet())) {
+        for (Map.Entry<Peer, Set<String>> e : page.pendingWants()) {
             if (Page.eligible(newcomer, e.getKey(), e.getValue())) {
                 tryRoute(page, e.getKey(), e.getValue(), now);
             }
@@ -97,7 +96,7 @@ final class Router {
         scheduler.schedule(() -> {
             synchronized (lock) {
                 want.retryScheduled = false;
-                Set<String> exclude = page.pending.get(wanter);
+                Set<String> exclude = page.pendingExclude(wanter);
                 if (pages.apply(page.hash) == page && exclude != null && wanter.wanted.get(page.hash) == want) {
                     tryRoute(page, wanter, exclude, System.nanoTime());
                 }
