@@ -79,6 +79,10 @@ public final class Main implements Callable<Integer> {
             description = "WebSocket connections from one IP address; 0 = no limit, e.g. behind a reverse proxy (default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+            description = "Serve /api/stats on this address instead of the public port, e.g. 127.0.0.1:9090 (default: the public port).")
+    String adminListen;
+
     @Option(names = "--permessage-deflate", description = "Accept the WebSocket compression browsers offer, without "
             + "context takeover (default: declined; it costs more than it saves on small frames, see docs/benchmarks.md).")
     boolean permessageDeflate;
@@ -98,6 +102,7 @@ public final class Main implements Callable<Integer> {
                 .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,
                         Fairness.DEFAULTS.reportsToQuarantine(), Fairness.DEFAULTS.quarantineSeconds()),
                         maxRosterEntries, maxConnectionsPerAddress))
+                .withAdminListen(adminListen)
                 .withPermessageDeflate(permessageDeflate);
     }
 

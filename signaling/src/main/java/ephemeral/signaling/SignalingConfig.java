@@ -20,6 +20,8 @@ import java.util.List;
  * @param idleSeconds         a connection silent this long (no pong, no frame) is closed
  * @param maxOutboxMessages   messages queued for one connection before it counts as a slow consumer
  * @param guards              fairness rates, roster budget and per-address connection limit
+ * @param adminListen         {@code host:port} of a second listener for {@code /api/stats} (and other operator
+ *                            endpoints), which the public port then does not serve; null = the public port
  * @param permessageDeflate   accept the WebSocket compression browsers offer (off: docs/benchmarks.md shows
  *                            it costs far more CPU and memory than it saves on frames of a few hundred bytes)
  */
@@ -35,6 +37,7 @@ public record SignalingConfig(
         int idleSeconds,
         int maxOutboxMessages,
         Guards guards,
+        String adminListen,
         boolean permessageDeflate) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -55,67 +58,75 @@ public record SignalingConfig(
         Limits.positive("peersIntervalMillis", peersIntervalMillis);
         Limits.positive("pingSeconds", pingSeconds);
         Limits.positive("maxOutboxMessages", maxOutboxMessages);
+        if (adminListen != null && !adminListen.matches(".+:[0-9]{1,5}")) {
+            throw new IllegalArgumentException("admin listener must be host:port, got " + adminListen);
+        }
         if (idleSeconds <= pingSeconds) {
             throw new IllegalArgumentException("idleSeconds must exceed pingSeconds");
         }
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, false);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, null, false);
     }
 
     public SignalingConfig withHost(String newHost) {
         return new SignalingConfig(newHost, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPort(int newPort) {
         return new SignalingConfig(host, newPort, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
         return new SignalingConfig(host, port, origins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withIceServers(List<IceServer> servers) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, servers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, newLimits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, millis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, max, guards, permessageDeflate);
+                pingSeconds, idleSeconds, max, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPermessageDeflate(boolean on) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, on);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, on);
     }
 
     public SignalingConfig withGuards(Guards g) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, g, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, g, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withAllowedHosts(List<String> hosts) {
         return new SignalingConfig(host, port, allowedOrigins, hosts, iceServers, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+    }
+
+    public SignalingConfig withAdminListen(String hostPort) {
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, hostPort, permessageDeflate);
     }
 }

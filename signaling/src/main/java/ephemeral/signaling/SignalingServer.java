@@ -22,6 +22,8 @@ import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletConta
 public final class SignalingServer {
     private final SignalingConfig config;
     private final Javalin app;
+    /** The operators' listener, when {@code --admin-listen} gives one; else null and the public port serves it. */
+    private final Javalin admin;
     private final Hub hub;
     private final SignalingSocket socket;
     private final ScheduledExecutorService scheduler;
@@ -43,6 +45,7 @@ public final class SignalingServer {
         // Jetty closes a frame over this with 1009 before buffering more of it: a connection's partial frame
         // costs at most maxFrameBytes, however many connections send one
         long maxFrame = config.limits().maxFrameBytes();
+        this.admin = config.adminListen() == null ? null : adminListener(config.adminListen());
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -71,11 +74,27 @@ public final class SignalingServer {
                 WebApp.secureHeaders(ctx);
             });
             cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
-            cfg.routes.get("/api/stats", ctx -> ctx.contentType("application/json")
-                    .result(Codec.encode(stats())));
+            if (config.adminListen() == null) {
+                cfg.routes.get("/api/stats", this::serveStats);
+            }
             cfg.routes.get("/", web::home);
             cfg.routes.get("/{hash}", web::page);
         });
+    }
+
+    private Javalin adminListener(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            cfg.jetty.port = Integer.parseInt(hostPort.substring(colon + 1));
+            cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
+            cfg.routes.get("/api/stats", this::serveStats);
+        });
+    }
+
+    private void serveStats(io.javalin.http.Context ctx) {
+        ctx.contentType("application/json").result(Codec.encode(stats()));
     }
 
     /** Builds the server without starting it. */
@@ -85,6 +104,9 @@ public final class SignalingServer {
 
     public SignalingServer start() {
         app.start();
+        if (admin != null) {
+            admin.start();
+        }
         scheduler.scheduleAtFixedRate(socket::heartbeat, config.pingSeconds(), config.pingSeconds(), TimeUnit.SECONDS);
         return this;
     }
@@ -94,9 +116,17 @@ public final class SignalingServer {
         return app.port();
     }
 
+    /** The operators' listener's port, or -1 when the public port serves {@code /api/stats}. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     public void stop() {
         socket.closeAll();
         app.stop();
+        if (admin != null) {
+            admin.stop();
+        }
         scheduler.shutdownNow();
     }
 

@@ -72,4 +72,20 @@ class HttpTest extends ServerTest {
         assertEquals(200, get("/").statusCode(), "this machine's own address is known");
         assertEquals(0, server.stats().connections());
     }
+
+    @Test
+    void statsCanMoveToAnOperatorsOnlyListener() throws Exception {
+        SignalingServer private_ = SignalingServer.create(config().withAdminListen("127.0.0.1:0")).start();
+        try {
+            var stats = TestClient.HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + private_.adminPort() + "/api/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, stats.statusCode());
+            assertTrue(stats.body().contains("\"connections\""));
+            var publicStats = TestClient.HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + private_.port() + "/api/stats")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, publicStats.statusCode(), "not on the public port any more");
+        } finally {
+            private_.stop();
+        }
+    }
 }
