@@ -7,13 +7,9 @@ import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import ephemeral.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * answers the holder's offer with a real peer connection, and hands each channel the holder opens to
  * the test, which may then send anything at all on it.
  */
-final class RawWanter implements WebSocket.Listener, AutoCloseable {
+final class RawWanter extends RawSignaling {
     /** What happened on a channel, in order: {@code text:…}, {@code binary:N} or {@code closed}. */
     record RawChannel(Channel channel, BlockingQueue<String> events) {
         String next() throws InterruptedException {
@@ -37,14 +33,11 @@ final class RawWanter implements WebSocket.Listener, AutoCloseable {
     }
 
     private final ExecutorService owner = Executors.newSingleThreadExecutor();
-    private final WebSocket ws;
-    private final StringBuilder partial = new StringBuilder();
     private final BlockingQueue<RawChannel> channels = new LinkedBlockingQueue<>();
     private Link link;
 
     RawWanter(TestServer server) {
-        ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), this).join();
+        connect(server);
     }
 
     /** Wants {@code hash} and returns the channel its holder opens, before anything is sent on it. */
@@ -58,21 +51,12 @@ final class RawWanter implements WebSocket.Listener, AutoCloseable {
     }
 
     private void send(ClientMessage m) {
-        synchronized (ws) {
-            ws.sendText(Codec.encode(m), true).join();
-        }
+        send(Codec.encode(m));
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            String text = partial.toString();
-            partial.setLength(0);
-            Codec.parseServer(text).ifPresent(m -> owner.execute(() -> handle(m)));
-        }
-        webSocket.request(1);
-        return null;
+    void onFrame(String text) {
+        Codec.parseServer(text).ifPresent(m -> owner.execute(() -> handle(m)));
     }
 
     private void handle(ServerMessage m) {
@@ -133,6 +117,6 @@ final class RawWanter implements WebSocket.Listener, AutoCloseable {
         });
         owner.shutdown();
         owner.awaitTermination(5, TimeUnit.SECONDS);
-        ws.abort();
+        abort();
     }
 }
