@@ -14,7 +14,7 @@ public final class Timeouts {
     public static final long STALL_MS = 5_000;
     /** A holder closes a channel on which no {@code get} arrived this long after it opened. */
     public static final long GET_WAIT_MS = 10_000;
-    /** A holder closes the channel this long after an {@code error} at the latest, even if not yet flushed. */
+    /** A holder closes the channel this long after an {@code error} if the wanter has not closed it first. */
     public static final long ERROR_FLUSH_MS = 1_000;
     /** First and largest pause before re-wanting a page after a failed attempt (doubling in between). */
     public static final long RETRY_MIN_MS = 250;

@@ -157,20 +157,17 @@ public final class Serving {
         }).run();
     }
 
-    /** Sends an {@code error}, then closes the channel once it has left (a bare close would lose it). */
+    /**
+     * Sends an {@code error} and leaves the close to the wanter, which closes as soon as it reads it; closes
+     * the channel itself {@code ERROR_FLUSH_MS} later at the latest. Closing at once (or when bufferedAmount
+     * first reads 0) can turn the error into a bare close on the other side.
+     */
     private void refuse(Channel c, String code, String message) {
         c.sendText(Codec.encode(new TransferMessage.Error(code, message)));
-        closeWhenFlushed(c, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ERROR_FLUSH_MS));
-    }
-
-    private void closeWhenFlushed(Channel c, long deadlineNanos) {
-        if (c.isClosed()) {
-            return;
-        }
-        if (c.bufferedAmount() <= 0 || System.nanoTime() - deadlineNanos > 0) {
-            c.close();
-        } else {
-            owner.schedule(() -> closeWhenFlushed(c, deadlineNanos), 10, TimeUnit.MILLISECONDS);
-        }
+        owner.schedule(() -> {
+            if (!c.isClosed()) {
+                c.close();
+            }
+        }, Timeouts.ERROR_FLUSH_MS, TimeUnit.MILLISECONDS);
     }
 }

@@ -1,15 +1,38 @@
-// The wanter's loop for one page: `want`, take the channel the chosen holder opens, receive and verify,
-// and on any failure re-want with that holder excluded, resuming from the bytes already received
-// (docs/protocol.md §1 "Routing", §2). A want with no eligible holder stays pending at the server,
-// which routes it the moment a holder announces the page: nothing here polls for holders.
+// The wanter's loop for one page: `want`, learn from `routed` which holder the server chose, take the
+// channel that holder opens, receive and verify; on any failure wait a little (doubling each time) and
+// want again with that holder excluded, resuming from the bytes already received when that is safe
+// (docs/protocol.md §1 "Routing", §2). A want with no eligible holder stays pending at the server, which
+// routes it the moment a holder announces the page: until `routed` arrives nothing here times out or
+// re-sends.
 
-import { Download, receiveChannel } from './receiver.js';
+import { Download, receiveChannel, STALL_MS } from './receiver.js';
 
-/** A routed holder answers with an offer within milliseconds; silence this long means: ask again. */
-const OFFER_MS = 2000;
-/** From a holder's offer to an open channel. */
-const CONNECT_MS = 5000;
-const MAX_EXCLUDE = 64;
+/** From `routed` until the chosen holder's first `signal` (or its channel): silence this long = failed. */
+export const ROUTED_WAIT_MS = 3000;
+/** From the chosen holder's first `signal` until its channel is open. */
+export const CONNECT_MS = 5000;
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 8000;
+/** The `report` reason for each way an attempt fails (receiver.js); conflicts blame nobody. */
+const REPORT_REASONS = {
+  timeout: 'silent',
+  stalled: 'stalled',
+  closed: 'refused',
+  error: 'refused',
+  protocol: 'protocol',
+  too_large: 'protocol',
+  mismatch: 'bad_bytes',
+};
+
+/**
+ * The pause before the next `want` after `failures` (≥ 1) failed attempts of one fetch: without it a
+ * wanter whose only holder fails at once would re-want thousands of times a minute.
+ * @param {number} failures
+ * @returns {number} milliseconds
+ */
+export function retryDelay(failures) {
+  return Math.min(RETRY_MIN_MS * 2 ** Math.max(0, failures - 1), RETRY_MAX_MS);
+}
 
 /**
  * Performance marks (visible in the browser's dev tools, read by the benchmarks): the first `want` and
@@ -21,8 +44,9 @@ function markOnce(name) {
 }
 
 /**
- * Fetching one page. `state` is 'waiting' (want sent, no holder channel yet), 'receiving', 'done' or
- * 'cancelled'. Listeners passed as `onUpdate` are called on every change of state or progress.
+ * Fetching one page. `state` is 'waiting' (want sent: pending at the server, or routed to `routedTo`
+ * and waiting for its channel), 'retrying' (an attempt failed; the next want goes out at `retryAt`),
+ * 'receiving', 'done' or 'cancelled'. `onUpdate` is called on every change of state or progress.
  */
 export class PageFetch {
   /**
@@ -30,24 +54,33 @@ export class PageFetch {
    * @param {object} opts
    * @param {(msg: object) => boolean} opts.send sends a signaling message
    * @param {() => number} opts.holders the latest holder count the server reported for `hash`
+   * @param {() => (number|undefined)} [opts.maxExclude] the server's `limits.maxExclude` (none: no cap)
    * @param {number} opts.maxSize largest page accepted, in bytes
    * @param {(dl: Download) => void} opts.onDone called once with the verified download
    * @param {() => void} opts.onUpdate
    */
-  constructor(hash, { send, holders, maxSize, onDone, onUpdate }) {
+  constructor(hash, { send, holders, maxExclude = () => undefined, maxSize, onDone, onUpdate }) {
     this.hash = hash;
     this.send = send;
     this.holders = holders;
+    this.maxExclude = maxExclude;
     this.onDone = onDone;
     this.onUpdate = onUpdate;
     this.dl = new Download(hash, maxSize);
     this.state = 'waiting';
-    /** peers that sent bytes that did not verify: never asked again */
+    /** peers that sent bytes that did not verify, or broke the protocol: never asked again */
     this.liars = new Set();
-    /** peers that timed out or vanished: excluded until every known holder has failed once */
+    /** peers that timed out, vanished or replied `error`: excluded until every known holder failed once */
     this.failed = new Set();
-    this.offeredBy = null; // the holder that signalled an offer for this page, before its channel opened
-    this.offerAt = 0;
+    this.excludedAt = new Map(); // peer -> when it was last excluded, to keep the newest under maxExclude
+    this.exclusions = 0;
+    this.routedTo = null; // the holder the server chose for the latest want
+    this.signalledAt = null; // when that holder's first signal arrived
+    this.failures = 0; // failed attempts so far; never reset: it paces the retries of this fetch
+    this.retryAt = 0;
+    // Set once holders disagreed (on the size, or bytes from several did not verify): from then on
+    // every attempt starts at 0, so the next mismatch has exactly one culprit.
+    this.noResume = false;
     this.rejected = 0; // how many times bytes failed verification
     this.lastError = null;
     this.timer = null;
@@ -60,11 +93,12 @@ export class PageFetch {
     this.want();
   }
 
-  /** Re-sends the `want` after a signaling reconnect (peer ids changed, so exclusions are void). */
+  /** Re-sends the `want` at once after a signaling reconnect (peer ids changed: exclusions are void). */
   rewant() {
-    if (this.state !== 'waiting') return;
+    if (!this.accepts()) return;
     this.liars.clear();
     this.failed.clear();
+    this.excludedAt.clear();
     this.want();
   }
 
@@ -76,31 +110,56 @@ export class PageFetch {
   }
 
   /**
-   * A holder signalled an offer for this page: remember who, to exclude it if it never delivers.
-   * @param {string} peerId
+   * The server routed our latest `want` to `holder`: it must answer (signal or channel) in time.
+   * @param {string} holder
    */
-  noteOffer(peerId) {
+  noteRouted(holder) {
     if (this.state !== 'waiting') return;
-    this.offeredBy = peerId;
-    this.offerAt = performance.now();
+    this.routedTo = holder;
+    this.signalledAt = null;
+    this.arm(ROUTED_WAIT_MS, holder, 'no_answer');
+    this.onUpdate();
   }
 
   /**
-   * Takes a channel a holder opened for this page; returns false (and leaves the channel alone) if a
-   * transfer is already running or done.
+   * A relayed `signal` for this page arrived from `from`. The first one from the routed holder shows it
+   * answered; from then on it has CONNECT_MS to open its channel.
+   * @param {string} from
+   */
+  noteSignal(from) {
+    if (this.state !== 'waiting' || from !== this.routedTo || this.signalledAt !== null) return;
+    this.signalledAt = performance.now();
+    this.arm(CONNECT_MS, from, 'timeout');
+  }
+
+  /** @returns {boolean} whether a holder's channel would be taken now */
+  accepts() {
+    return this.state === 'waiting' || this.state === 'retrying';
+  }
+
+  /**
+   * Takes a channel a holder opened for this page (also a late one, during the pause before the next
+   * want); returns false (and leaves the channel alone) if a transfer is already running or done.
    * @param {RTCDataChannel} channel
    * @param {string} peerId
    * @returns {boolean}
    */
   attach(channel, peerId) {
-    if (this.state !== 'waiting') return false;
+    if (!this.accepts()) return false;
     clearTimeout(this.timer);
+    const connectLeft = this.signalledAt === null ? CONNECT_MS : CONNECT_MS - (performance.now() - this.signalledAt);
     this.state = 'receiving';
     this.holder = peerId;
     this.startedAt = performance.now();
     this.bytesAtStart = this.dl.received;
+    const before = { received: this.dl.received, name: this.dl.name, mime: this.dl.mime };
     this.onUpdate();
-    receiveChannel(channel, this.dl, { onProgress: () => this.onUpdate() }).then((result) => {
+    receiveChannel(channel, this.dl, {
+      from: peerId,
+      openMs: Math.max(0, connectLeft),
+      stallMs: STALL_MS,
+      onProgress: () => this.onUpdate(),
+    }).then((result) => {
       if (this.state !== 'receiving') return;
       if (result.ok) {
         markOnce('content-verified');
@@ -110,15 +169,16 @@ export class PageFetch {
         this.onDone(this.dl);
         return;
       }
-      this.lastError = result.reason;
-      if (result.reason === 'mismatch' || result.reason === 'protocol') {
-        this.liars.add(peerId);
-        if (result.reason === 'mismatch') this.rejected++;
-      } else {
-        this.failed.add(peerId);
+      const culprit = this.blame(result, peerId);
+      if (culprit) this.report(culprit, REPORT_REASONS[result.reason]);
+      if (this.noResume || this.dl.received === 0) {
+        // a size (and name) belongs to whoever sent kept bytes: with none kept, forget them
+        this.dl.reset();
+      } else if (this.dl.received === before.received) {
+        this.dl.name = before.name;
+        this.dl.mime = before.mime;
       }
-      this.state = 'waiting';
-      this.want();
+      this.retry();
     });
     return true;
   }
@@ -130,40 +190,93 @@ export class PageFetch {
     return secs > 0 ? (this.dl.received - this.bytesAtStart) / secs : 0;
   }
 
+  // Who is to blame for a failed attempt: a liar is never asked again, a failed holder only until all
+  // have failed, and when several holders' bytes are mixed nobody can be blamed. Returns the culprit,
+  // or null when holders disagreed.
+  blame(result, peerId) {
+    this.lastError = result.reason === 'error' ? result.code || 'error' : result.reason;
+    if (result.reason === 'mismatch') {
+      this.rejected++;
+      const from = result.contributors || [];
+      if (from.length > 1) {
+        this.noResume = true;
+        return null;
+      }
+      const liar = from.length ? from[0] : peerId;
+      this.addExcluded(this.liars, liar);
+      return liar;
+    }
+    if (result.reason === 'size_conflict') {
+      this.noResume = true;
+      return null;
+    }
+    if (result.reason === 'protocol' || result.reason === 'too_large') {
+      // every honest holder of a page announces its one true size, so a size over our cap is a lie too
+      this.addExcluded(this.liars, peerId);
+    } else {
+      this.addExcluded(this.failed, peerId); // timeout, stalled, closed, error (any code)
+    }
+    return peerId;
+  }
+
+  addExcluded(set, peerId) {
+    set.add(peerId);
+    this.excludedAt.set(peerId, ++this.exclusions);
+  }
+
+  // The liars and failed holders to send as `exclude`: the newest `max` (the server refuses a longer
+  // list), or all of them when it set no cap.
+  newestExcluded(max) {
+    const all = [...new Set([...this.liars, ...this.failed])];
+    if (!Number.isSafeInteger(max) || max < 0 || all.length <= max) return all;
+    all.sort((a, b) => (this.excludedAt.get(a) || 0) - (this.excludedAt.get(b) || 0));
+    return all.slice(all.length - max);
+  }
+
+  // The routed holder did not answer (or connect) in time.
+  arm(ms, holder, reason) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.state !== 'waiting' || this.routedTo !== holder) return;
+      this.addExcluded(this.failed, holder);
+      this.lastError = reason;
+      this.report(holder, 'silent');
+      this.retry();
+    }, ms);
+  }
+
+  // Tells the server that the holder it chose for us failed us, so that one holder failing many wanters
+  // stops being chosen (docs/protocol.md "Fair routing"). Only that holder may be reported: the server
+  // refuses a report of a peer it did not pair us with.
+  report(peerId, reason) {
+    if (reason && peerId === this.routedTo) this.send({ type: 'report', hash: this.hash, peer: peerId, reason });
+  }
+
+  retry() {
+    this.failures++;
+    this.state = 'retrying';
+    this.routedTo = null;
+    const delay = retryDelay(this.failures);
+    this.retryAt = performance.now() + delay;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.state === 'retrying') this.want();
+    }, delay);
+    this.onUpdate();
+  }
+
   want() {
-    this.offeredBy = null;
+    clearTimeout(this.timer);
+    this.state = 'waiting';
+    this.routedTo = null;
+    this.signalledAt = null;
     // every holder but the liars failed once: give them another chance
     if (this.failed.size > 0 && this.failed.size + this.liars.size >= this.holders()) this.failed.clear();
-    const exclude = [...this.liars, ...this.failed].slice(-MAX_EXCLUDE);
+    const exclude = this.newestExcluded(this.maxExclude());
     markOnce('want-sent');
     const msg = { type: 'want', hash: this.hash };
     if (exclude.length) msg.exclude = exclude;
     this.send(msg);
     this.onUpdate();
-    this.armConnectTimer();
-  }
-
-  // A routed holder that never offers, or whose channel never opens: ask again (excluding it when we
-  // know who it was; the server does not tell the wanter whom it chose, only the holder's offer does).
-  // While nobody holds the page the want simply stays pending at the server.
-  armConnectTimer(ms = OFFER_MS) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (this.state !== 'waiting') return;
-      if (this.offeredBy) {
-        const left = CONNECT_MS - (performance.now() - this.offerAt);
-        if (left > 0) {
-          this.armConnectTimer(left);
-          return;
-        }
-        this.failed.add(this.offeredBy);
-        this.lastError = 'timeout';
-        this.want();
-      } else if (this.holders() > this.liars.size) {
-        this.want();
-      } else {
-        this.armConnectTimer();
-      }
-    }, ms);
   }
 }

@@ -85,6 +85,7 @@ export class Node extends EventTarget {
     fetch = new PageFetch(hash, {
       send: (msg) => this.signaling.send(msg),
       holders: () => (this.counts.get(hash) || { holders: 0 }).holders,
+      maxExclude: () => this.limits.maxExclude,
       maxSize: this.maxPageBytes,
       onUpdate: () => this.changed(),
       onDone: (dl) => {
@@ -125,8 +126,10 @@ export class Node extends EventTarget {
 
   onWelcome(welcome) {
     this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
-    this.limits = welcome.limits || {};
-    const batch = this.limits.maxHashesPerMessage || 1000;
+    this.limits = welcome.limits && typeof welcome.limits === 'object' ? welcome.limits : {};
+    // the server's numbers are the only ones: if it sets no cap, everything goes in one message
+    const max = this.limits.maxHashesPerMessage;
+    const batch = Number.isSafeInteger(max) && max > 0 ? max : Infinity;
     const held = this.store.hashes();
     for (let i = 0; i < held.length; i += batch) {
       this.signaling.send({ type: 'have', hashes: held.slice(i, i + batch) });
@@ -135,18 +138,24 @@ export class Node extends EventTarget {
     this.changed();
   }
 
+  // Unknown message types and fields are ignored: the server may speak a newer protocol.
   onMessage(msg) {
     switch (msg.type) {
       case 'content_request':
         this.onContentRequest(msg);
         break;
-      case 'signal':
-        if (msg.data && msg.data.sdp && msg.data.sdp.type === 'offer') {
-          const fetch = this.fetches.get(msg.hash);
-          if (fetch) fetch.noteOffer(msg.from);
-        }
-        this.peers.handleSignal(msg);
+      case 'routed': {
+        const fetch = this.fetches.get(msg.hash);
+        if (fetch && typeof msg.holder === 'string') fetch.noteRouted(msg.holder);
         break;
+      }
+      case 'signal': {
+        // any signal from the routed holder shows it is answering; which one does not matter here
+        const fetch = this.fetches.get(msg.hash);
+        if (fetch && typeof msg.from === 'string') fetch.noteSignal(msg.from);
+        if (msg.data && typeof msg.data === 'object') this.peers.handleSignal(msg);
+        break;
+      }
       case 'peers':
         this.counts.set(msg.hash, { holders: msg.holders, wanters: msg.wanters });
         this.changed();
@@ -160,7 +169,7 @@ export class Node extends EventTarget {
   }
 
   onContentRequest({ hash, from }) {
-    if (!this.store.has(hash)) return; // the wanter times out and asks someone else
+    if (!this.store.has(hash)) return; // the wanter's wait after `routed` runs out: it asks someone else
     const channel = this.peers.openChannel(from, hash);
     serveChannel(channel, this.store, (active) => {
       this.uploads.set(hash, (this.uploads.get(hash) || 0) + (active ? 1 : -1));
@@ -173,8 +182,8 @@ export class Node extends EventTarget {
   onIncomingChannel(channel, peerId, pairedHash) {
     const hinted = isHash(channel.protocol) ? channel.protocol : null;
     let fetch = this.fetches.get(hinted || pairedHash);
-    if (!hinted && (!fetch || fetch.state !== 'waiting')) {
-      fetch = [...this.fetches.values()].find((f) => f.state === 'waiting');
+    if (!hinted && (!fetch || !fetch.accepts())) {
+      fetch = [...this.fetches.values()].find((f) => f.accepts());
     }
     if (!fetch || !fetch.attach(channel, peerId)) channel.close();
   }

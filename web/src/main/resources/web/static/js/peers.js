@@ -81,7 +81,9 @@ export class PeerManager {
         await conn.pc.setRemoteDescription(data.sdp);
         await this.flush(conn);
       } else if (data.candidate) {
-        if (!conn || !data.candidate.candidate) return; // end-of-candidates needs no action
+        // an empty `candidate` is end-of-candidates, however its other fields are set (Firefox sends
+        // sdpMid "0"): nothing to add
+        if (!conn || !data.candidate.candidate) return;
         if (conn.pc.remoteDescription) await conn.pc.addIceCandidate(data.candidate);
         else conn.pendingCandidates.push(data.candidate);
       }
@@ -99,14 +101,7 @@ export class PeerManager {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers() });
     const conn = new Conn(pc, peerId, hash);
     this.conns.set(keyOf(peerId, hash), conn);
-    pc.onicecandidate = (ev) => {
-      const c = ev.candidate;
-      this.signal(conn, {
-        candidate: c
-          ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
-          : { candidate: '', sdpMid: null, sdpMLineIndex: null },
-      });
-    };
+    pc.onicecandidate = (ev) => this.signal(conn, { candidate: candidateData(ev.candidate) });
     pc.ondatachannel = (ev) => {
       this.track(conn, ev.channel);
       this.onChannel(ev.channel, peerId, hash);
@@ -172,6 +167,20 @@ export class PeerManager {
 
 function keyOf(peerId, hash) {
   return peerId + ' ' + hash;
+}
+
+/**
+ * The relayed form of a local ICE candidate (docs/protocol.md §1 "Signals"); null (gathering done) is
+ * end-of-candidates.
+ * @param {RTCIceCandidate|null} c
+ * @returns {{candidate: string, sdpMid: ?string, sdpMLineIndex: ?number, usernameFragment?: string}}
+ */
+function candidateData(c) {
+  if (!c) return { candidate: '', sdpMid: null, sdpMLineIndex: null };
+  const out = { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null };
+  // which ICE generation the candidate belongs to; the relay accepts it, and it is optional
+  if (typeof c.usernameFragment === 'string' && c.usernameFragment) out.usernameFragment = c.usernameFragment;
+  return out;
 }
 
 function plain(desc) {

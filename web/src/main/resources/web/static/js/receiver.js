@@ -5,8 +5,13 @@
 import { Sha256, toHex } from './sha256.js';
 
 const MAX_NAME = 255;
+/** No message on the channel for this long while receiving: the holder stalled. */
+export const STALL_MS = 5000;
 
-/** The bytes of one page as they arrive, possibly from several holders in turn (resume by offset). */
+/**
+ * The bytes of one page as they arrive, possibly from several holders in turn (resume by offset), and
+ * who sent them: when the whole does not verify, only a sole contributor can be blamed.
+ */
 export class Download {
   /**
    * @param {string} hash
@@ -18,7 +23,10 @@ export class Download {
     this.reset();
   }
 
-  /** Forgets everything received (after bytes that did not verify). */
+  /**
+   * Forgets everything received, and with it the size and hints the senders of those bytes announced
+   * (after bytes that did not verify, or when no byte is kept).
+   */
   reset() {
     /** @type {ArrayBuffer[]} */
     this.parts = [];
@@ -27,6 +35,8 @@ export class Download {
     this.size = null;
     this.name = undefined;
     this.mime = undefined;
+    /** @type {Set<string>} peers whose bytes are among the kept ones */
+    this.contributors = new Set();
   }
 
   /** @returns {Blob} the verified bytes (only valid once `receiveChannel` resolved `ok`) */
@@ -37,17 +47,25 @@ export class Download {
 
 /**
  * Runs one attempt on a channel the holder opened. Resolves `{ok: true}` once the page is complete and
- * verified, or `{ok: false, reason}` ('timeout', 'stalled', 'closed', 'not_found', 'busy',
- * 'protocol', 'too_large', 'mismatch'); on 'mismatch' the download has been reset. Never rejects. Closes the
- * channel either way.
+ * verified, or `{ok: false, reason, ...}` with reason one of:
+ * - 'timeout' (not open within `openMs`), 'stalled', 'closed', 'too_large';
+ * - 'error' (the holder replied `error`; `code` is its code, any string);
+ * - 'protocol' (the holder broke the transfer protocol);
+ * - 'size_conflict' (its `size` differs from the one announced by the senders of the kept bytes: we
+ *   cannot tell who is wrong; the download has been reset);
+ * - 'mismatch' (all bytes arrived and do not verify; `contributors` lists who sent them; the download
+ *   has been reset).
+ * Never rejects. Closes the channel either way.
  * @param {RTCDataChannel} channel
  * @param {Download} dl
- * @param {{openMs?: number, stallMs?: number, onProgress?: (dl: Download) => void}} [opts]
- * @returns {Promise<{ok: boolean, reason?: string}>}
+ * @param {{from?: string, openMs?: number, stallMs?: number, onProgress?: (dl: Download) => void}} [opts]
+ *        `from` is the holder's peer id, recorded as a contributor of the bytes it sends
+ * @returns {Promise<{ok: boolean, reason?: string, code?: string, contributors?: string[]}>}
  */
 export function receiveChannel(channel, dl, opts = {}) {
+  const from = opts.from ?? '';
   const openMs = opts.openMs ?? 5000;
-  const stallMs = opts.stallMs ?? 4000;
+  const stallMs = opts.stallMs ?? STALL_MS;
   const onProgress = opts.onProgress ?? (() => {});
   channel.binaryType = 'arraybuffer';
   return new Promise((resolve) => {
@@ -74,8 +92,9 @@ export function receiveChannel(channel, dl, opts = {}) {
       if (actual === dl.hash) {
         finish({ ok: true });
       } else {
+        const contributors = [...dl.contributors];
         dl.reset();
-        finish({ ok: false, reason: 'mismatch' });
+        finish({ ok: false, reason: 'mismatch', contributors });
       }
     };
     const onOpen = () => {
@@ -93,10 +112,13 @@ export function receiveChannel(channel, dl, opts = {}) {
         } catch (e) {
           // falls through to 'protocol'
         }
-        // any error (not_found, busy, …) means: ask someone else
-        if (msg && msg.type === 'error') return finish({ ok: false, reason: msg.code === 'busy' ? 'busy' : 'not_found' });
+        // any error, whatever its code (busy, not_found, or one we do not know yet): ask someone else
+        if (msg && msg.type === 'error') {
+          return finish({ ok: false, reason: 'error', code: typeof msg.code === 'string' ? msg.code : '' });
+        }
         if (!msg || msg.type !== 'header' || headerSeen) return finish({ ok: false, reason: 'protocol' });
         const problem = checkHeader(msg, dl);
+        if (problem === 'size_conflict') dl.reset();
         if (problem) return finish({ ok: false, reason: problem });
         headerSeen = true;
         dl.size = msg.size;
@@ -109,9 +131,11 @@ export function receiveChannel(channel, dl, opts = {}) {
       if (!headerSeen) return finish({ ok: false, reason: 'protocol' });
       const buf = ev.data instanceof ArrayBuffer ? ev.data : null;
       if (!buf || dl.received + buf.byteLength > dl.size) return finish({ ok: false, reason: 'protocol' });
+      if (buf.byteLength === 0) return;
       dl.parts.push(buf);
       dl.hasher.update(new Uint8Array(buf));
       dl.received += buf.byteLength;
+      dl.contributors.add(from);
       onProgress(dl);
       if (dl.received === dl.size) verify();
     });
@@ -124,10 +148,12 @@ export function receiveChannel(channel, dl, opts = {}) {
 }
 
 function checkHeader(msg, dl) {
-  if (msg.hash !== dl.hash || msg.offset !== dl.received) return 'protocol';
-  if (!Number.isSafeInteger(msg.size) || msg.size < dl.received) return 'protocol';
+  if (msg.hash !== dl.hash || msg.offset !== dl.received || !Number.isSafeInteger(msg.size)) return 'protocol';
+  // bytes are kept from earlier holders (else the fetch would have forgotten their size): one of them,
+  // or this holder, is wrong about the page, and nothing tells which
+  if (dl.size !== null && msg.size !== dl.size) return 'size_conflict';
+  if (msg.size < dl.received) return 'protocol';
   if (msg.size > dl.maxSize) return 'too_large';
-  if (dl.size !== null && msg.size !== dl.size) return 'protocol';
   return null;
 }
 

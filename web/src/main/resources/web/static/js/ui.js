@@ -199,9 +199,16 @@ export class Ui {
     } else if (counts && counts.holders === 0) {
       state = 'nobody';
       status = 'Nobody is holding this page right now. Keep this tab open: it appears here as soon as a holder comes back.';
+    } else if (fetch && fetch.state === 'retrying') {
+      // the pause before asking again (it grows with each failure, up to a few seconds)
+      state = 'waiting';
+      status = 'A holder could not send it' + (fetch.dl.received > 0 ? ' all' : '') + '; asking again in a moment…';
+    } else if (fetch && fetch.routedTo) {
+      state = 'waiting';
+      status = 'Connecting to a holder…';
     } else {
       state = 'waiting';
-      status = 'Asking a holder…';
+      status = 'Asking for this page…';
     }
     view.dataset.state = state;
     $('status').textContent = status;
