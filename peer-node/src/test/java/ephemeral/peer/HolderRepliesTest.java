@@ -19,7 +19,7 @@ class HolderRepliesTest {
 
     @Test
     void eachBadRequestGetsItsCodeBeforeTheClose() throws Exception {
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
+        try (PeerNode holder = TestPeers.start(server);
              RawWanter wanter = new RawWanter(server)) {
             String unheld = Sha256.of(new byte[] {1});
             // one page per request: each want is a first want, so no retry rate slows the test down

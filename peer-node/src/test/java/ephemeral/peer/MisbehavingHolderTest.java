@@ -45,13 +45,13 @@ class MisbehavingHolderTest {
         byte[] page = new byte[50_000];
         new Random(5).nextBytes(page);
         StallingStore stalling = new StallingStore();
-        PeerNode staller = PeerNode.start(TestPeers.config(server), stalling);
-        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        PeerNode staller = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, stalling));
+        try (PeerNode wanter = TestPeers.start(server)) {
             String hash = staller.share(page);
             var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
             Conditions.await("the staller given up on", Duration.ofSeconds(20),
                     () -> wanter.stats().holdersAbandoned() >= 1);
-            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
+            try (PeerNode honest = TestPeers.start(server)) {
                 honest.share(page);
                 assertArrayEquals(page, result.get().bytes());
             }
@@ -80,8 +80,8 @@ class MisbehavingHolderTest {
         byte[] page = new byte[30_000];
         new Random(7).nextBytes(page);
         FailsOnceStore flaky = new FailsOnceStore();
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server), flaky);
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, flaky));
+             PeerNode wanter = TestPeers.start(server)) {
             String hash = holder.share(page);
             // the re-want after the failure is not re-routed in 10 s unless the failed holder may be chosen again
             assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(9)));
@@ -93,8 +93,8 @@ class MisbehavingHolderTest {
     @Test
     void pageOverTheWantersLimitIsRefused() throws Exception {
         byte[] page = new byte[100_000];
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
-             PeerNode wanter = PeerNode.start(TestPeers.config(server).withMaxPageBytes(50_000))) {
+        try (PeerNode holder = TestPeers.start(server);
+             PeerNode wanter = TestPeers.start(server, TestPeers.config(server).withMaxPageBytes(50_000))) {
             String hash = holder.share(page);
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(3)));
             assertTrue(wanter.stats().holdersAbandoned() >= 1);
@@ -104,7 +104,7 @@ class MisbehavingHolderTest {
 
     @Test
     void memoryBudgetBoundsWhatANodeHolds() throws Exception {
-        try (PeerNode node = PeerNode.start(TestPeers.config(server).withMemoryBudgetBytes(1000))) {
+        try (PeerNode node = TestPeers.start(server, TestPeers.config(server).withMemoryBudgetBytes(1000))) {
             node.share(new byte[600]);
             byte[] other = new byte[600];
             other[0] = 1;
@@ -137,14 +137,14 @@ class MisbehavingHolderTest {
     void aLiarThatStopsMidwayCannotGetTheHonestResumerExcluded() throws Exception {
         byte[] page = new byte[32 << 20];
         new Random(11).nextBytes(page);
-        PeerNode liar = PeerNode.start(TestPeers.config(server), new BadPrefixStore());
-        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        PeerNode liar = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new BadPrefixStore()));
+        try (PeerNode wanter = TestPeers.start(server)) {
             String hash = liar.share(page);
             var result = wanter.fetch(hash, false, Duration.ofSeconds(60));
             Conditions.await("some of the liar's bytes arrived", Duration.ofSeconds(20),
                     () -> wanter.progress(hash).map(p -> p[0] > 0).orElse(false));
             liar.close();
-            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
+            try (PeerNode honest = TestPeers.start(server)) {
                 honest.share(page);
                 assertArrayEquals(page, result.get().bytes());
                 assertEquals(1, wanter.stats().verifyFailures(), "the resumed page failed once");
@@ -171,8 +171,8 @@ class MisbehavingHolderTest {
     /** A sole holder that fails at once is asked again with a growing pause, not in a hot loop. */
     @Test
     void retriesOfOnePageBackOff() throws Exception {
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server), new EmptyStore());
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode holder = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new EmptyStore()));
+             PeerNode wanter = TestPeers.start(server)) {
             String hash = holder.share(new byte[] {1, 2, 3});
             long before = server.stats().requestsRouted();
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(4)));

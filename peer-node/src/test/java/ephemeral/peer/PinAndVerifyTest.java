@@ -20,14 +20,14 @@ class PinAndVerifyTest {
     void pageSurvivesItsCreatorLeavingBecauseASeedPinnedIt() throws Exception {
         byte[] page = new byte[200_000];
         new Random(7).nextBytes(page);
-        try (PeerNode seed = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode seed = TestPeers.start(server)) {
             String hash;
-            try (PeerNode creator = PeerNode.start(TestPeers.config(server))) {
+            try (PeerNode creator = TestPeers.start(server)) {
                 hash = creator.share(page, "page.bin", "application/octet-stream");
                 seed.pin(hash, Duration.ofSeconds(20));
                 assertTrue(seed.held().contains(hash));
             }
-            try (PeerNode visitor = PeerNode.start(TestPeers.config(server))) {
+            try (PeerNode visitor = TestPeers.start(server)) {
                 assertArrayEquals(page, visitor.get(hash, Duration.ofSeconds(20)));
             }
             Conditions.await("the seed counted its transfer", Duration.ofSeconds(10),
@@ -38,15 +38,15 @@ class PinAndVerifyTest {
     @Test
     void lyingHolderIsRejectedAndAnHonestHolderServes() throws Exception {
         byte[] page = "the real page".getBytes(StandardCharsets.UTF_8);
-        try (PeerNode liar = PeerNode.start(TestPeers.config(server), new ephemeral.peer.store.CorruptingStore());
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode liar = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new ephemeral.peer.store.CorruptingStore()));
+             PeerNode wanter = TestPeers.start(server)) {
             String hash = liar.share(page);
             var result = wanter.fetch(hash, false, Duration.ofSeconds(30));
             // only the liar holds it: its bytes must be refused, and the want stays pending without it
             Conditions.await("the liar's bytes refused", Duration.ofSeconds(20),
                     () -> wanter.stats().verifyFailures() == 1);
             assertTrue(!result.isDone(), "wrong bytes are never delivered");
-            try (PeerNode honest = PeerNode.start(TestPeers.config(server))) {
+            try (PeerNode honest = TestPeers.start(server)) {
                 honest.share(page);
                 assertArrayEquals(page, result.get().bytes());
                 Conditions.await("the honest holder counted its transfer", Duration.ofSeconds(10),
@@ -61,13 +61,13 @@ class PinAndVerifyTest {
     void pinnedPageIsServedToManyVisitorsAtOnce() throws Exception {
         byte[] page = new byte[300_000];
         new Random(3).nextBytes(page);
-        try (PeerNode seed = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode seed = TestPeers.start(server)) {
             String hash = seed.share(page);
             PeerNode[] visitors = new PeerNode[6];
             try {
                 var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<ephemeral.peer.store.Page>>();
                 for (int i = 0; i < visitors.length; i++) {
-                    visitors[i] = PeerNode.start(TestPeers.config(server));
+                    visitors[i] = TestPeers.start(server);
                     futures.add(visitors[i].fetch(hash, false, Duration.ofSeconds(30)));
                 }
                 for (var f : futures) {
@@ -87,8 +87,8 @@ class PinAndVerifyTest {
 
     @Test
     void seedPinsManyPagesFromABusyHolder() throws Exception {
-        try (PeerNode creator = PeerNode.start(TestPeers.config(server).withMaxConcurrentServes(2));
-             PeerNode seed = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode creator = TestPeers.start(server, TestPeers.config(server).withMaxConcurrentServes(2));
+             PeerNode seed = TestPeers.start(server)) {
             var hashes = new java.util.ArrayList<String>();
             for (int i = 0; i < 60; i++) {
                 hashes.add(creator.share(("page " + i).repeat(500).getBytes(StandardCharsets.UTF_8)));

@@ -21,8 +21,8 @@ class ShareGetTest {
 
     @Test
     void getFetchesASharedPageAndVerifiesIt() throws Exception {
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode holder = TestPeers.start(server);
+             PeerNode wanter = TestPeers.start(server)) {
             byte[] page = "<h1>hello</h1>".getBytes(StandardCharsets.UTF_8);
             String hash = holder.share(page);
             assertEquals(Sha256.of(page), hash);
@@ -34,8 +34,8 @@ class ShareGetTest {
 
     @Test
     void largePageInManyChunksAndConnectionReuse() throws Exception {
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode holder = TestPeers.start(server);
+             PeerNode wanter = TestPeers.start(server)) {
             byte[] big = new byte[5 * 1024 * 1024 + 123];
             new Random(1).nextBytes(big);
             String h1 = holder.share(big);
@@ -52,8 +52,8 @@ class ShareGetTest {
     /** Pages one after another over one reused connection: each new channel gets its page without a stall. */
     @Test
     void manyPagesInARowOverOneConnection() throws Exception {
-        try (PeerNode holder = PeerNode.start(TestPeers.config(server));
-             PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode holder = TestPeers.start(server);
+             PeerNode wanter = TestPeers.start(server)) {
             for (int i = 0; i < 20; i++) {
                 byte[] page = ("page " + i).getBytes(StandardCharsets.UTF_8);
                 String h = holder.share(page);
@@ -69,7 +69,7 @@ class ShareGetTest {
 
     @Test
     void missingPageTimesOut() throws Exception {
-        try (PeerNode wanter = PeerNode.start(TestPeers.config(server))) {
+        try (PeerNode wanter = TestPeers.start(server)) {
             String hash = Sha256.of("nobody has this".getBytes(StandardCharsets.UTF_8));
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(1)));
         }

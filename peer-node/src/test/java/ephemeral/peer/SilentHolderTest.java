@@ -27,10 +27,10 @@ class SilentHolderTest {
         int trials = 20;
         List<byte[]> pages = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
-        try (PeerNode honest = PeerNode.start(TestPeers.config(server));
+        try (PeerNode honest = TestPeers.start(server);
              SilentHolder silent = new SilentHolder(server);
-             PeerNode wanterA = PeerNode.start(TestPeers.config(server));
-             PeerNode wanterB = PeerNode.start(TestPeers.config(server))) {
+             PeerNode wanterA = TestPeers.start(server);
+             PeerNode wanterB = TestPeers.start(server)) {
             for (int i = 0; i < trials; i++) {
                 byte[] page = ("page " + i + " of the silent-holder test").getBytes(StandardCharsets.UTF_8);
                 pages.add(page);

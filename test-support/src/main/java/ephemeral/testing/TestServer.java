@@ -2,33 +2,41 @@ package ephemeral.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ephemeral.protocol.Codec;
+import ephemeral.protocol.Limits;
+import ephemeral.protocol.ProtocolException;
+import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.SignalingServer;
 import ephemeral.signaling.Stats;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real signaling server, in-process on a free port, with a tap that records every WebSocket text
- * frame it receives or sends, so that a test can prove that page content never reaches the server.
+ * The real signaling server, in-process on a free port, with a tap that records every WebSocket frame it
+ * receives or sends, so that each test can prove that page content never reaches the server
+ * ({@link #assertClean()}, run after each test when used as an extension).
  * {@link #restart()} replaces it by a fresh server on the same port (peers must reconnect).
  *
  * <p>Either started at once ({@link #start()}), or one per test class as a JUnit extension:
  * {@code @RegisterExtension static final TestServer server = TestServer.perClass();}
  */
-public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
-    /** One recorded frame. */
-    public record Frame(String peerId, boolean inbound, String text) {
+    /** One recorded frame; a binary one's bytes as Latin-1 text. */
+    public record Frame(String peerId, boolean inbound, boolean binary, String text) {
     }
 
     private final String host;
     private final Queue<Frame> frames = new ConcurrentLinkedQueue<>();
+    private final ContentGuard guard = new ContentGuard();
     private SignalingServer server;
     private boolean running;
     private int port;
@@ -54,7 +62,17 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
     private void launch(int wantedPort) {
         server = SignalingServer.create(SignalingConfig.defaults().withHost(host).withPort(wantedPort));
-        server.setFrameTap((peerId, inbound, text) -> frames.add(new Frame(peerId, inbound, text)));
+        server.setFrameTap(new FrameTap() {
+            @Override
+            public void frame(String peerId, boolean inbound, String text) {
+                frames.add(new Frame(peerId, inbound, false, text));
+            }
+
+            @Override
+            public void binary(String peerId, byte[] bytes) {
+                frames.add(new Frame(peerId, true, true, new String(bytes, StandardCharsets.ISO_8859_1)));
+            }
+        });
         server.start();
         running = true;
         port = server.port();
@@ -115,22 +133,37 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         return new ArrayList<>(frames);
     }
 
+    /** What tests register the bytes they share with, so that {@link #assertClean()} can look for them. */
+    public ContentGuard guard() {
+        return guard;
+    }
+
     /**
-     * Fails if any frame the server received or sent contains any of the given strings.
-     *
-     * @param secrets distinctive parts of page contents
+     * Fails if, since the last call, any frame the server received or sent held registered content in any
+     * form {@link ContentGuard} knows, or a client sent anything but a well-formed protocol message.
      */
-    public void assertNoFrameContains(List<String> secrets) {
-        List<Frame> seen = frames();
-        if (seen.isEmpty()) fail("the frame tap recorded nothing: is it installed?");
-        for (Frame f : seen) {
-            for (String secret : secrets) {
-                if (f.text().contains(secret)) {
-                    fail("page content reached the server in a frame " + (f.inbound() ? "from " : "to ")
-                            + f.peerId() + ": " + abbreviate(f.text()));
+    public void assertClean() {
+        for (Frame next = frames.poll(); next != null; next = frames.poll()) {
+            Frame f = next;
+            guard.find(f.text()).ifPresent(where -> fail("page content reached the server in a frame "
+                    + (f.inbound() ? "from " : "to ") + f.peerId() + " " + where));
+            if (f.inbound() && f.binary()) {
+                fail("a client sent a binary frame (" + f.text().length() + " bytes): " + f.peerId());
+            }
+            if (f.inbound()) {
+                try {
+                    Codec.parseClient(f.text(), Limits.DEFAULTS);
+                } catch (ProtocolException e) {
+                    fail("a client sent a frame that is not a protocol message (" + e.getMessage() + "): "
+                            + abbreviate(f.text()));
                 }
             }
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        assertClean();
     }
 
     private static String abbreviate(String s) {

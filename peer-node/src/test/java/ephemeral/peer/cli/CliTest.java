@@ -77,6 +77,7 @@ class CliTest {
         new Random(11).nextBytes(page);
         Path file = dir.resolve("page.bin");
         Files.write(file, page);
+        server.guard().register(page);
         String hash = Sha256.of(page);
         Cli share = Cli.start("share", "--server", url, file.toString());
         try {
@@ -99,7 +100,7 @@ class CliTest {
         byte[] page = "a page worth keeping".getBytes(StandardCharsets.UTF_8);
         Path store = dir.resolve("store");
         String hash;
-        try (PeerNode creator = PeerNode.start(config())) {
+        try (PeerNode creator = TestPeers.start(server)) {
             hash = creator.share(page);
             Cli seed = Cli.start("pin", "--server", url, "--store", store.toString(), hash);
             try {
@@ -113,7 +114,7 @@ class CliTest {
         Cli restarted = Cli.start("pin", "--server", url, "--store", store.toString());
         try {
             await("the restarted seed is up", () -> stderr(restarted).contains("serving 1 stored page"));
-            try (PeerNode visitor = PeerNode.start(config())) {
+            try (PeerNode visitor = TestPeers.start(server)) {
                 assertArrayEquals(page, visitor.get(hash, Duration.ofSeconds(20)));
             }
         } finally {

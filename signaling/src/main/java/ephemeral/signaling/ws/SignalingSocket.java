@@ -175,6 +175,12 @@ public final class SignalingSocket {
         @Override
         public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             lastHeard = System.nanoTime();
+            FrameTap t = tap.get();
+            if (t != null) {
+                byte[] bytes = new byte[payload.remaining()];
+                payload.duplicate().get(bytes);
+                t.binary(peer.id(), bytes);
+            }
             callback.succeed();
             if (admitted()) {
                 refuse(new ProtocolException(ErrorCode.BINARY_FRAME, "frames are JSON text; page bytes never go through the server"));
