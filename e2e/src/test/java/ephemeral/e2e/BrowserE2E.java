@@ -1,23 +1,22 @@
 package ephemeral.e2e;
 
 import ephemeral.testing.TestServer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every browser test class shares: one real server and one set of browsers for the class, and the
- * check (scenario 9) that no frame the server received or sent ever held any page's content — every test
- * puts a {@link #secret} in what it shares, and the class fails if the server saw one.
+ * check (scenario 9), after each test, that no frame the server received or sent held any page's content
+ * in any encoding and that every frame a client sent was a protocol message. Tests register what they share
+ * through {@link #secret} (text) or {@link #payload} (bytes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BrowserE2E {
     protected Browsers browsers;
     protected TestServer server;
-    private final List<String> secrets = new ArrayList<>();
 
     @BeforeAll
     void startServerAndBrowsers() {
@@ -25,10 +24,15 @@ public abstract class BrowserE2E {
         browsers = Browsers.create();
     }
 
+    @AfterEach
+    void nothingReachedTheServer() {
+        server.assertClean();
+    }
+
     @AfterAll
     void stopServerAndBrowsers() {
         try {
-            server.assertNoFrameContains(secrets);
+            server.assertClean();
         } finally {
             try {
                 browsers.close();
@@ -41,7 +45,14 @@ public abstract class BrowserE2E {
     /** A distinctive string for page content; the server must never see it. */
     protected String secret(String what) {
         String secret = "e2e-" + what + "-" + UUID.randomUUID();
-        secrets.add(secret);
+        server.guard().register(secret);
         return secret;
+    }
+
+    /** Random bytes with a {@link #secret} in front, all of them registered with the content guard. */
+    protected byte[] payload(int size, String what, long seed) {
+        byte[] bytes = Payloads.random(size, secret(what), seed);
+        server.guard().register(bytes);
+        return bytes;
     }
 }

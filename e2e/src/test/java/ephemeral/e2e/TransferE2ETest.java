@@ -28,7 +28,7 @@ class TransferE2ETest extends BrowserE2E {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aSharedFileOutlivesTheFileOnDisk(Kind sender) {
-        byte[] bytes = Payloads.random(2 * 1024 * 1024, secret("deleted"), 10 + sender.ordinal());
+        byte[] bytes = payload(2 * 1024 * 1024, "deleted", 10 + sender.ordinal());
         Path file = Payloads.write("deleted-" + sender + ".bin", bytes);
         AppPage a = AppPage.in(browsers, sender).open(server.baseUrl() + "/");
         String url = a.shareFile(file, AppPage.sha256Hex(bytes));
@@ -45,7 +45,7 @@ class TransferE2ETest extends BrowserE2E {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void largeFileMovesBetweenBrowsers(Kind sender) {
-        byte[] bytes = Payloads.random(LARGE, secret("file"), sender.ordinal());
+        byte[] bytes = payload(LARGE, "file", sender.ordinal());
         String sha = AppPage.sha256Hex(bytes);
         Path file = Payloads.write("large-" + sender + ".bin", bytes);
 
@@ -83,7 +83,7 @@ class TransferE2ETest extends BrowserE2E {
     @Test
     void visitorResumesFromAnotherHolderWhenItsHolderVanishes() {
         int size = 100 * 1024 * 1024;
-        byte[] bytes = Payloads.random(size, secret("resume"), 7);
+        byte[] bytes = payload(size, "resume", 7);
         String sha = AppPage.sha256Hex(bytes);
         Path file = Payloads.write("resume.bin", bytes);
 

@@ -114,7 +114,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void browserOpensBinaryFileHeldOnlyByJavaSeed(Kind kind) throws Exception {
-        byte[] bytes = Payloads.random(FILE_SIZE, secret("seed-file"), 100 + kind.ordinal());
+        byte[] bytes = payload(FILE_SIZE, "seed-file", 100 + kind.ordinal());
         String name = "seed-" + kind.name().toLowerCase() + ".bin";
         PeerNode seed = javaPeer();
         String hash = seed.share(bytes, name, "application/octet-stream");
@@ -161,7 +161,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void javaGetsFileHeldOnlyByBrowser(Kind kind) throws Exception {
-        byte[] bytes = Payloads.random(FILE_SIZE, secret("browser-file"), 200 + kind.ordinal());
+        byte[] bytes = payload(FILE_SIZE, "browser-file", 200 + kind.ordinal());
         String name = "from-" + kind.name().toLowerCase() + ".bin";
         AppPage creator = browser(kind, server.baseUrl() + "/");
         String url = creator.shareFile(name, "application/octet-stream", bytes);
