@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ephemeral.protocol.Limits;
+import ephemeral.signaling.roster.Fairness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,9 @@ class ConnectionLifeTest extends ServerTest {
         Limits d = Limits.DEFAULTS;
         Limits fast = new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
                 d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
-        return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(64).withLimits(fast);
+        // fairness rates opened too: the flood of wants must reach the slow reader as fast as it is sent
+        return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(64).withLimits(fast)
+                .withGuards(Guards.DEFAULTS.withFairness(new Fairness(1e6, 1e6, 1e6, 3, 60)));
     }
 
     @Test
@@ -57,9 +60,13 @@ class ConnectionLifeTest extends ServerTest {
                     wanter.want(page);
                 }
                 sent += 500;
-                // meanwhile, everyone else is served at once
+                // meanwhile, everyone else is served at once (a generous bound for a loaded 2-core machine;
+                // a server writing to the slow reader synchronously would stall here for its write timeout)
+                long asked = System.nanoTime();
                 visitor.want(other);
                 holder.await("content_request");
+                long tookMs = (System.nanoTime() - asked) / 1_000_000;
+                assertTrue(tookMs < 2_000, "another peer's request took " + tookMs + " ms while the slow reader filled up");
             }
             wanter.awaitPeers(page, 0, 1); // the slow reader left the page's roster
             assertEquals(1, server.stats().holders());

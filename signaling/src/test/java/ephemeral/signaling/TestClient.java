@@ -27,6 +27,7 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     final CompletableFuture<String> closed = new CompletableFuture<>();
     private WebSocket ws;
+    private volatile AssertionError listenerFailure;
     String peerId;
 
     static TestClient connect(SignalingServer server) {
@@ -84,7 +85,13 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         try {
             while (true) {
                 long left = deadline - System.nanoTime();
-                JsonNode m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+                JsonNode m = left > 0 ? inbox.poll(Math.min(left, 50_000_000), TimeUnit.NANOSECONDS) : null;
+                if (listenerFailure != null) {
+                    throw listenerFailure;
+                }
+                if (m == null && left > 50_000_000) {
+                    continue;
+                }
                 if (m == null) {
                     throw new AssertionError("no '" + type + "' frame within " + TIMEOUT + "; other frames: " + seen);
                 }
@@ -127,7 +134,8 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
             try {
                 inbox.add(JSON.readTree(partial.toString()));
             } catch (Exception e) {
-                throw new AssertionError("server sent invalid JSON: " + partial, e);
+                // thrown here it would only end this listener: hand it to the test thread instead
+                listenerFailure = new AssertionError("server sent invalid JSON: " + partial, e);
             }
             partial.setLength(0);
         }
