@@ -99,6 +99,7 @@ class MisbehavingHolderTest {
             assertThrows(PageUnavailableException.class, () -> wanter.get(hash, Duration.ofSeconds(3)));
             assertTrue(wanter.stats().holdersAbandoned() >= 1);
             assertEquals(0, wanter.stats().pagesFetched());
+            assertEquals(0, wanter.stats().bytesFetched(), "no byte is taken after a header over the limit");
         }
     }
 
