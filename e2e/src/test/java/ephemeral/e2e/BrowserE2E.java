@@ -55,4 +55,14 @@ public abstract class BrowserE2E {
         server.guard().register(bytes);
         return bytes;
     }
+
+    /**
+     * The {@code have}s for {@code hash} the server received in this test so far: "did not hold" checked at
+     * the server, where a wrong announcement would land, rather than by counts that are already right before it.
+     */
+    protected long havesOf(String hash) {
+        return server.frames().stream()
+                .filter(f -> f.inbound() && f.text().contains("\"have\"") && f.text().contains(hash))
+                .count();
+    }
 }

@@ -198,6 +198,7 @@ class PagesE2ETest extends BrowserE2E {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(AppPage.TIMEOUT_MS));
         assertFalse(visitor.page().locator("#page-view").getAttribute("data-state").equals("shown"));
         visitor.waitCounts(1, 1); // the liar holds it; the visitor still waits and does not hold the lie
+        assertEquals(1, havesOf(hash), "only the liar announced the page: the visitor did not hold the lie");
 
         AppPage honest = AppPage.in(browsers, visitorKind.other()).open(server.baseUrl() + "/");
         honest.shareText(truth);

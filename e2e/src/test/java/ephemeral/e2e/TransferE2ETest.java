@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -100,6 +101,11 @@ class TransferE2ETest extends BrowserE2E {
         c.page().evaluate("() => new Promise(r => requestAnimationFrame(() => r(1)))");
         long frameMs = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(frameMs < 1000, "no frame for " + frameMs + " ms during the transfer");
+        // record the offset of every get the visitor asks with from now on
+        c.page().evaluate("() => { window.getOffsets = []; const send = RTCDataChannel.prototype.send;"
+                + " RTCDataChannel.prototype.send = function (d) {"
+                + "   if (typeof d === 'string' && d.includes('\"get\"')) window.getOffsets.push(JSON.parse(d).offset);"
+                + "   return send.call(this, d); }; }");
         Waits.until("a holder to show it is sending", Duration.ofSeconds(20), () -> sending(a) || sending(b));
         AppPage serving = sending(a) ? a : b;
         AppPage remaining = serving == a ? b : a;
@@ -109,6 +115,9 @@ class TransferE2ETest extends BrowserE2E {
 
         c.waitState("shown", SLOW_MS);
         assertEquals(sha, c.downloadedSha256());
+        List<?> offsets = (List<?>) c.page().evaluate("() => window.getOffsets");
+        assertTrue(offsets.stream().anyMatch(o -> ((Number) o).longValue() > 0),
+                "the visitor resumed: it asked the other holder from where it was, got " + offsets);
         c.waitCounts(2, 0);
         remaining.waitCounts(2, 0);
         remaining.close();

@@ -155,6 +155,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         assertEquals(0, getter.stats().verifyFailures());
         assertTrue(getter.held().isEmpty(), "get must not hold the page");
         creator.waitCounts(1, 0); // a get does not hold: still only the creator
+        assertEquals(1, havesOf(hash), "a get announced the page");
     }
 
     /** 2b. A Java get fetches a file of a few MB only a browser holds. */
@@ -206,6 +207,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         assertNotEquals("shown", visitor.page().locator("#page-view").getAttribute("data-state"));
         visitor.waitCounts(1, 1); // the liar holds it; the visitor still waits and does not hold the lie
         assertTrue(liar.stats().bytesServed() >= truthBytes.length, "the liar was never asked");
+        assertEquals(1, havesOf(hash), "only the liar announced the page: the visitor did not hold the lie");
 
         PeerNode honest = javaPeer();
         honest.share(truthBytes);

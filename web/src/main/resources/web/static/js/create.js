@@ -1,5 +1,12 @@
 // Turning what the user wrote or dropped into a page: bytes, their SHA-256, and the link. A file's name
-// and type ride in the URL fragment, which browsers never send to the server.
+// and type, and a page's size, ride in the URL fragment, which browsers never send to the server:
+//
+//   /<hash>                                   bare link: the size is not known in advance
+//   /<hash>#n=<bytes>                         a page of exactly <bytes> bytes
+//   /<hash>#name=<name>&type=<mime>&n=<bytes> a file (type optional), form-urlencoded
+//
+// With `n` the visitor takes only a holder that announces exactly that size (any other size is a lie);
+// without it, only pages up to a default limit (node.js DEFAULT_UNSIZED_MAX_BYTES).
 
 import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
 
@@ -25,21 +32,49 @@ export async function pageFromFile(file, onProgress) {
   return { hash, blob: copy, name: file.name || 'file', mime: file.type || undefined };
 }
 
+/** Largest size a link may give: what a JavaScript number counts exactly. */
+const MAX_SIZE_DIGITS = 16;
+
 /**
+ * The address shown after sharing: a file's carries its name, type and size; a text page's is the bare
+ * `/<hash>` (its size goes into the link the Copy button gives, see `shareLinkFor`).
  * @param {import('./store.js').Page} page
- * @returns {string} the page's path and fragment, e.g. "/ab12…#name=a.pdf&type=application%2Fpdf"
+ * @returns {string} the page's path and fragment, e.g. "/ab12…#name=a.pdf&type=application%2Fpdf&n=5120"
  */
 export function linkFor(page) {
   if (!page.name) return '/' + page.hash;
+  return shareLinkFor(page);
+}
+
+/**
+ * The link to hand out for a held page: always with its size, so that visitors can tell a lying holder
+ * by its `header` alone and never take more bytes than the page has.
+ * @param {import('./store.js').Page} page
+ * @returns {string} e.g. "/ab12…#n=5120" or "/ab12…#name=a.pdf&type=application%2Fpdf&n=5120"
+ */
+export function shareLinkFor(page) {
   const params = new URLSearchParams();
-  params.set('name', page.name);
-  if (page.mime) params.set('type', page.mime);
+  if (page.name) {
+    params.set('name', page.name);
+    if (page.mime) params.set('type', page.mime);
+  }
+  params.set('n', String(page.blob.size));
   return '/' + page.hash + '#' + params.toString();
 }
 
 /**
+ * @param {string|null} n the `n` parameter of a link's fragment
+ * @returns {number|undefined} the size it gives, or undefined when absent or not a plain decimal count
+ */
+export function parseSize(n) {
+  if (typeof n !== 'string' || !/^(0|[1-9][0-9]*)$/.test(n) || n.length > MAX_SIZE_DIGITS) return undefined;
+  const size = Number(n);
+  return Number.isSafeInteger(size) ? size : undefined;
+}
+
+/**
  * Reads the current location.
- * @returns {{hash: string|null, name?: string, mime?: string}} `hash` null on the home page
+ * @returns {{hash: string|null, name?: string, mime?: string, size?: number}} `hash` null on the home page
  */
 export function parseLocation() {
   const path = location.pathname.slice(1);
@@ -47,5 +82,10 @@ export function parseLocation() {
   const params = new URLSearchParams(location.hash.slice(1));
   const name = params.get('name');
   const mime = params.get('type');
-  return { hash: path, name: name ? name.slice(0, 255) : undefined, mime: mime ? mime.slice(0, 255) : undefined };
+  return {
+    hash: path,
+    name: name ? name.slice(0, 255) : undefined,
+    mime: mime ? mime.slice(0, 255) : undefined,
+    size: parseSize(params.get('n')),
+  };
 }

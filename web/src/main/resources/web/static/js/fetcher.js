@@ -21,6 +21,7 @@ const REPORT_REASONS = {
   error: 'refused',
   protocol: 'protocol',
   too_large: 'protocol',
+  wrong_size: 'protocol',
   mismatch: 'bad_bytes',
 };
 
@@ -55,18 +56,28 @@ export class PageFetch {
    * @param {(msg: object) => boolean} opts.send sends a signaling message
    * @param {() => number} opts.holders the latest holder count the server reported for `hash`
    * @param {() => (number|undefined)} [opts.maxExclude] the server's `limits.maxExclude` (none: no cap)
-   * @param {number} opts.maxSize largest page accepted, in bytes
+   * @param {number} opts.maxSize largest page this peer can take at all, in bytes
+   * @param {number} [opts.unsizedMaxSize] largest page taken when its size is not known in advance
+   *        (default `maxSize`)
+   * @param {number} [opts.expectedSize] the page's size as its link gives it: a holder announcing another
+   *        size lies
    * @param {(dl: Download) => void} opts.onDone called once with the verified download
    * @param {() => void} opts.onUpdate
    */
-  constructor(hash, { send, holders, maxExclude = () => undefined, maxSize, onDone, onUpdate }) {
+  constructor(hash, { send, holders, maxExclude = () => undefined, maxSize, unsizedMaxSize = maxSize, expectedSize, onDone, onUpdate }) {
     this.hash = hash;
     this.send = send;
     this.holders = holders;
     this.maxExclude = maxExclude;
     this.onDone = onDone;
     this.onUpdate = onUpdate;
-    this.dl = new Download(hash, maxSize);
+    this.maxSize = maxSize;
+    this.dl = new Download(hash, Math.min(unsizedMaxSize, maxSize));
+    /** the largest size a holder announced past our limit, when no size was known: {size} (for the UI) */
+    this.tooLarge = null;
+    /** a size a holder announced that differs from the link's: {size} (for the UI) */
+    this.wrongSize = null;
+    this.oversized = new Map(); // peer -> the size over our limit it announced (excluded as a liar)
     this.state = 'waiting';
     /** peers that sent bytes that did not verify, or broke the protocol: never asked again */
     this.liars = new Set();
@@ -75,6 +86,7 @@ export class PageFetch {
     this.excludedAt = new Map(); // peer -> when it was last excluded, to keep the newest under maxExclude
     this.exclusions = 0;
     this.routedTo = null; // the holder the server chose for the latest want
+    this.offerTaken = false; // whether an offer from that holder was taken (one per routed)
     this.signalledAt = null; // when that holder's first signal arrived
     this.failures = 0; // failed attempts so far; never reset: it paces the retries of this fetch
     this.retryAt = 0;
@@ -86,6 +98,41 @@ export class PageFetch {
     this.timer = null;
     this.startedAt = 0;
     this.bytesAtStart = 0;
+    if (expectedSize !== undefined && expectedSize !== null) this.expect(expectedSize);
+  }
+
+  /**
+   * From now on the page is `size` bytes: the size its link gives, or one the user accepted after a
+   * holder announced it (see `tooLarge`). A holder announcing another size is a liar; holders excluded
+   * only for announcing exactly this size over our default limit are forgiven. A size over `maxSize`
+   * is not taken (the page is too large for this peer, whatever the link says): `tooLarge` tells.
+   * @param {number} size
+   * @returns {boolean} whether it was taken
+   */
+  expect(size) {
+    if (!Number.isSafeInteger(size) || size < 0 || !this.accepts()) return false;
+    if (size > this.maxSize) {
+      if (this.dl.expected === null) this.tooLarge = { size };
+      this.onUpdate();
+      return false;
+    }
+    if (this.dl.expected !== null) return this.dl.expected === size; // the first size given stays
+    // kept bytes come from a holder that announced another size: they cannot be this page
+    if (this.dl.size !== null && this.dl.size !== size) this.dl.reset();
+    this.dl.expected = size;
+    if (this.tooLarge && this.tooLarge.size === size) this.tooLarge = null;
+    let forgiven = false;
+    for (const [peer, announced] of this.oversized) {
+      if (announced !== size) continue;
+      this.liars.delete(peer);
+      this.oversized.delete(peer);
+      forgiven = true;
+    }
+    // a want pending at the server still excludes the forgiven holders: send it again without them
+    if (forgiven && this.state === 'waiting' && this.routedTo === null) this.want();
+    else if (forgiven && this.state === 'retrying') this.want();
+    this.onUpdate();
+    return true;
   }
 
   /** Sends the first `want`. */
@@ -99,6 +146,7 @@ export class PageFetch {
     this.liars.clear();
     this.failed.clear();
     this.excludedAt.clear();
+    this.oversized.clear();
     this.want();
   }
 
@@ -116,6 +164,7 @@ export class PageFetch {
   noteRouted(holder) {
     if (this.state !== 'waiting') return;
     this.routedTo = holder;
+    this.offerTaken = false;
     this.signalledAt = null;
     this.arm(ROUTED_WAIT_MS, holder, 'no_answer');
     this.onUpdate();
@@ -123,13 +172,27 @@ export class PageFetch {
 
   /**
    * A relayed `signal` for this page arrived from `from`. The first one from the routed holder shows it
-   * answered; from then on it has CONNECT_MS to open its channel.
+   * answered; from then on it has CONNECT_MS to open its channel. Later signals (more offers, more
+   * candidates) never restart that clock: it is armed once per `routed`.
    * @param {string} from
    */
   noteSignal(from) {
     if (this.state !== 'waiting' || from !== this.routedTo || this.signalledAt !== null) return;
     this.signalledAt = performance.now();
     this.arm(CONNECT_MS, from, 'timeout');
+  }
+
+  /**
+   * Whether to answer an offer from `from` for this page: only from the holder named by the latest
+   * `routed`, and only its first offer (a peer re-sending offers gets no more connections, and its
+   * clock keeps running).
+   * @param {string} from
+   * @returns {boolean}
+   */
+  takeOffer(from) {
+    if (this.state !== 'waiting' || from !== this.routedTo || this.offerTaken) return false;
+    this.offerTaken = true;
+    return true;
   }
 
   /** @returns {boolean} whether a holder's channel would be taken now */
@@ -210,8 +273,16 @@ export class PageFetch {
       this.noResume = true;
       return null;
     }
-    if (result.reason === 'protocol' || result.reason === 'too_large') {
-      // every honest holder of a page announces its one true size, so a size over our cap is a lie too
+    if (result.reason === 'too_large') {
+      // every honest holder of a page announces its one true size, so a size over our cap is a lie too;
+      // but the user may accept that size (`expect`), which forgives the holders that announced it
+      this.addExcluded(this.liars, peerId);
+      this.oversized.set(peerId, result.size);
+      if (!this.tooLarge || result.size > this.tooLarge.size) this.tooLarge = { size: result.size };
+    } else if (result.reason === 'wrong_size') {
+      this.addExcluded(this.liars, peerId);
+      this.wrongSize = { size: result.size };
+    } else if (result.reason === 'protocol') {
       this.addExcluded(this.liars, peerId);
     } else {
       this.addExcluded(this.failed, peerId); // timeout, stalled, closed, error (any code)
@@ -269,6 +340,7 @@ export class PageFetch {
     clearTimeout(this.timer);
     this.state = 'waiting';
     this.routedTo = null;
+    this.offerTaken = false;
     this.signalledAt = null;
     // every holder but the liars failed once: give them another chance
     if (this.failed.size > 0 && this.failed.size + this.liars.size >= this.holders()) this.failed.clear();

@@ -1,4 +1,5 @@
-// Small formatting helpers for the UI. Everything a peer or a link supplies is untrusted text.
+// Small formatting helpers for the UI. Everything a peer or a link supplies is untrusted text (file
+// names: filename.js).
 
 /**
  * @param {number} n bytes
@@ -22,20 +23,4 @@ export function formatBytes(n) {
  */
 export function formatSpeed(bytesPerSecond) {
   return formatBytes(Math.round(bytesPerSecond)) + '/s';
-}
-
-/**
- * A file name safe to offer as a download name: no path, no control characters, bounded length.
- * @param {string|undefined} name untrusted
- * @param {string} fallback
- * @returns {string}
- */
-export function safeFileName(name, fallback) {
-  const cleaned = String(name || '')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[\\/:*?"<>|]/g, '_')
-    .replace(/^[.\s]+/, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned || fallback;
 }

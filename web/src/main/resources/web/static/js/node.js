@@ -9,7 +9,14 @@ import { PageStore } from './store.js';
 import { serveChannel } from './sender.js';
 import { isHash } from './sha256.js';
 
+/** Largest page a tab takes at all: pages are held in memory. */
 export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024 * 1024;
+/**
+ * Largest page taken when its size is not known in advance (a link without `n=`, docs/protocol.md):
+ * a holder may announce any size, and what it sends is held in memory until the hash can be checked.
+ * A larger page needs a link with its size, or the user's say-so (PageFetch#expect).
+ */
+export const DEFAULT_UNSIZED_MAX_BYTES = 256 * 1024 * 1024;
 /** Transfers one tab serves at once; more get `busy` and ask another holder. */
 export const MAX_UPLOADS = 16;
 
@@ -23,11 +30,18 @@ export class Node extends EventTarget {
    * @param {{get(hash: string): any, has(hash: string): boolean, hashes(): string[], put(page: any): void}} [opts.store]
    * @param {string} [opts.url] signaling URL (default: this origin's /ws)
    * @param {number} [opts.maxPageBytes] largest page this peer accepts
+   * @param {number} [opts.unsizedMaxBytes] largest page this peer accepts when its size is not known
    */
-  constructor({ store = new PageStore(), url = SignalingClient.defaultUrl(), maxPageBytes = DEFAULT_MAX_PAGE_BYTES } = {}) {
+  constructor({
+    store = new PageStore(),
+    url = SignalingClient.defaultUrl(),
+    maxPageBytes = DEFAULT_MAX_PAGE_BYTES,
+    unsizedMaxBytes = DEFAULT_UNSIZED_MAX_BYTES,
+  } = {}) {
     super();
     this.store = store;
     this.maxPageBytes = maxPageBytes;
+    this.unsizedMaxBytes = unsizedMaxBytes;
     this.signaling = new SignalingClient(url);
     this.iceServers = [];
     this.limits = {};
@@ -42,6 +56,11 @@ export class Node extends EventTarget {
       send,
       iceServers: () => this.iceServers,
       onChannel: (channel, peerId, pairedHash) => this.onIncomingChannel(channel, peerId, pairedHash),
+      // as a wanter, answer only the holder the server routed our want to, and only its first offer
+      acceptOffer: (from, hash) => {
+        const fetch = this.fetches.get(hash);
+        return !!fetch && fetch.takeOffer(from);
+      },
     });
     this.signaling.onState = (state) => {
       this.connection = state;
@@ -77,16 +96,22 @@ export class Node extends EventTarget {
   /**
    * Starts fetching a page (or returns the fetch already running).
    * @param {string} hash
+   * @param {{size?: number}} [opts] `size`: the page's size in bytes, when its link gives it
    * @returns {PageFetch}
    */
-  want(hash) {
+  want(hash, { size } = {}) {
     let fetch = this.fetches.get(hash);
-    if (fetch && fetch.state !== 'cancelled') return fetch;
+    if (fetch && fetch.state !== 'cancelled') {
+      if (size !== undefined) fetch.expect(size);
+      return fetch;
+    }
     fetch = new PageFetch(hash, {
       send: (msg) => this.signaling.send(msg),
       holders: () => (this.counts.get(hash) || { holders: 0 }).holders,
       maxExclude: () => this.limits.maxExclude,
       maxSize: this.maxPageBytes,
+      unsizedMaxSize: this.unsizedMaxBytes,
+      expectedSize: size,
       onUpdate: () => this.changed(),
       onDone: (dl) => {
         this.store.put({ hash, blob: dl.blob(), name: dl.name, mime: dl.mime });
@@ -107,6 +132,11 @@ export class Node extends EventTarget {
    */
   countsOf(hash) {
     return this.counts.get(hash);
+  }
+
+  /** @returns {number} RTCPeerConnections this peer has open or opening now (at most MAX_CONNECTIONS) */
+  connectionCount() {
+    return this.peers.size;
   }
 
   /** @returns {number} transfers this peer is serving now */
@@ -171,6 +201,9 @@ export class Node extends EventTarget {
   onContentRequest({ hash, from }) {
     if (!this.store.has(hash)) return; // the wanter's wait after `routed` runs out: it asks someone else
     const channel = this.peers.openChannel(from, hash);
+    // a connection for this pairing is being set up (its channel will serve), or a cap is reached: do
+    // nothing, and the wanter's wait after `routed` runs out
+    if (!channel) return;
     serveChannel(channel, this.store, (active) => {
       this.uploads.set(hash, (this.uploads.get(hash) || 0) + (active ? 1 : -1));
       this.changed();

@@ -2,8 +2,25 @@
 // `content_request`, answered by the wanter, handshake relayed through `signal`. A live connection to
 // the same peer is reused by opening another `page` channel on it; a connection with no open channel
 // for 30 s is closed.
+//
+// Self-protection (a tab must survive peers that flood it): at most MAX_CONNECTIONS connections in all
+// and MAX_PER_PEER to one remote peer; at most one per (remote peer, hash) pairing; at most
+// MAX_CANDIDATES remote ICE candidates per connection (the rest are dropped, so nothing queues without
+// bound); a connection not connected within HANDSHAKE_MS is closed, so peers that never answer hold a
+// slot only that long. Past a cap nothing is created and nothing is sent: the other side's clocks run out.
 
 const IDLE_MS = 30000;
+/** RTCPeerConnections one tab keeps at once (Chromium refuses to create more than ~500). */
+export const MAX_CONNECTIONS = 64;
+/** RTCPeerConnections to one remote peer (a live one is reused, so an honest peer needs one). */
+export const MAX_PER_PEER = 2;
+/** Remote ICE candidates taken per connection (a browser gathers a handful per network interface). */
+export const MAX_CANDIDATES = 64;
+/**
+ * A connection still not connected this long after it was created is closed: by then its wanter has
+ * given up on it (routed wait 3 s + connect 5 s, docs/protocol.md §2).
+ */
+export const HANDSHAKE_MS = 10000;
 
 /** One RTCPeerConnection, keyed by the remote peer and the hash it was paired for. */
 class Conn {
@@ -12,8 +29,11 @@ class Conn {
     this.peerId = peerId;
     this.hash = hash;
     this.pendingCandidates = [];
+    this.candidates = 0; // remote candidates taken (added or queued)
     this.openChannels = 0;
     this.idleTimer = null;
+    this.handshakeTimer = null;
+    this.closed = false;
   }
 }
 
@@ -25,21 +45,33 @@ export class PeerManager {
    * @param {() => RTCIceServer[]} opts.iceServers the ICE servers from `welcome`
    * @param {(channel: RTCDataChannel, peerId: string, pairedHash: string) => void} opts.onChannel
    *        a channel the remote peer opened (we are the wanter)
+   * @param {(from: string, hash: string, live: boolean) => boolean} [opts.acceptOffer] whether to answer
+   *        an offer from `from` for `hash`; `live` tells whether a connection for that pairing is open or
+   *        opening (a taken offer replaces it). Default: only when there is none, so a repeated offer
+   *        while the connection lives is ignored.
    */
-  constructor({ send, iceServers, onChannel }) {
+  constructor({ send, iceServers, onChannel, acceptOffer = (from, hash, live) => !live }) {
     this.send = send;
     this.iceServers = iceServers;
     this.onChannel = onChannel;
+    this.acceptOffer = acceptOffer;
     /** @type {Map<string, Conn>} */
     this.conns = new Map();
   }
 
+  /** @returns {number} RTCPeerConnections open or opening now */
+  get size() {
+    return this.conns.size;
+  }
+
   /**
    * As a holder: opens a `page` channel to `peerId` for `hash`, on a live connection if there is one,
-   * else on a new connection whose offer goes out through `signal`.
+   * else on a new connection whose offer goes out through `signal`. Returns null, and creates and sends
+   * nothing, when a connection for this pairing is still being set up (its own channel serves the page
+   * once it connects) or a cap is reached.
    * @param {string} peerId
    * @param {string} hash
-   * @returns {RTCDataChannel}
+   * @returns {RTCDataChannel|null}
    */
   openChannel(peerId, hash) {
     for (const conn of this.conns.values()) {
@@ -47,12 +79,13 @@ export class PeerManager {
         return this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
       }
     }
+    if (this.conns.has(keyOf(peerId, hash)) || !this.hasRoomFor(peerId)) return null;
     const conn = this.create(peerId, hash);
     const channel = this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
     (async () => {
       try {
         await conn.pc.setLocalDescription(await conn.pc.createOffer());
-        this.signal(conn, { sdp: plain(conn.pc.localDescription) });
+        if (!conn.closed) this.signal(conn, { sdp: plain(conn.pc.localDescription) });
       } catch (e) {
         console.warn('offer failed', e);
         this.close(conn);
@@ -70,12 +103,15 @@ export class PeerManager {
     let conn = this.conns.get(key);
     try {
       if (data.sdp && data.sdp.type === 'offer') {
-        if (conn) this.close(conn); // a fresh offer for the same pairing replaces a stale connection
+        // at most one connection per pairing: a taken offer replaces a stale one (from an earlier attempt)
+        if (!this.acceptOffer(from, hash, !!conn)) return;
+        if (conn) this.close(conn);
+        if (!this.hasRoomFor(from)) return;
         conn = this.create(from, hash);
         await conn.pc.setRemoteDescription(data.sdp);
         await this.flush(conn);
         await conn.pc.setLocalDescription(await conn.pc.createAnswer());
-        this.signal(conn, { sdp: plain(conn.pc.localDescription) });
+        if (!conn.closed) this.signal(conn, { sdp: plain(conn.pc.localDescription) });
       } else if (data.sdp && data.sdp.type === 'answer') {
         if (!conn || conn.pc.signalingState !== 'have-local-offer') return;
         await conn.pc.setRemoteDescription(data.sdp);
@@ -83,7 +119,8 @@ export class PeerManager {
       } else if (data.candidate) {
         // an empty `candidate` is end-of-candidates, however its other fields are set (Firefox sends
         // sdpMid "0"): nothing to add
-        if (!conn || !data.candidate.candidate) return;
+        if (!conn || !data.candidate.candidate || conn.candidates >= MAX_CANDIDATES) return;
+        conn.candidates++;
         if (conn.pc.remoteDescription) await conn.pc.addIceCandidate(data.candidate);
         else conn.pendingCandidates.push(data.candidate);
       }
@@ -97,18 +134,32 @@ export class PeerManager {
     for (const conn of [...this.conns.values()]) this.close(conn);
   }
 
+  /** @returns {boolean} whether one more connection, to `peerId`, stays within the caps */
+  hasRoomFor(peerId) {
+    if (this.conns.size >= MAX_CONNECTIONS) return false;
+    let toPeer = 0;
+    for (const conn of this.conns.values()) if (conn.peerId === peerId) toPeer++;
+    return toPeer < MAX_PER_PEER;
+  }
+
   create(peerId, hash) {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers() });
     const conn = new Conn(pc, peerId, hash);
     this.conns.set(keyOf(peerId, hash), conn);
-    pc.onicecandidate = (ev) => this.signal(conn, { candidate: candidateData(ev.candidate) });
+    pc.onicecandidate = (ev) => {
+      if (!conn.closed) this.signal(conn, { candidate: candidateData(ev.candidate) });
+    };
     pc.ondatachannel = (ev) => {
       this.track(conn, ev.channel);
       this.onChannel(ev.channel, peerId, hash);
     };
     pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected') clearTimeout(conn.handshakeTimer);
       if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.close(conn);
     };
+    conn.handshakeTimer = setTimeout(() => {
+      if (pc.connectionState !== 'connected') this.close(conn);
+    }, HANDSHAKE_MS);
     this.idle(conn);
     return conn;
   }
@@ -138,7 +189,10 @@ export class PeerManager {
   }
 
   close(conn) {
+    conn.closed = true;
+    conn.pendingCandidates = [];
     clearTimeout(conn.idleTimer);
+    clearTimeout(conn.handshakeTimer);
     const key = keyOf(conn.peerId, conn.hash);
     if (this.conns.get(key) === conn) this.conns.delete(key);
     try {
@@ -152,6 +206,7 @@ export class PeerManager {
     const queued = conn.pendingCandidates;
     conn.pendingCandidates = [];
     for (const c of queued) {
+      if (conn.closed) return;
       try {
         await conn.pc.addIceCandidate(c);
       } catch (e) {

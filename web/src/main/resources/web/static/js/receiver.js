@@ -15,11 +15,13 @@ export const STALL_MS = 5000;
 export class Download {
   /**
    * @param {string} hash
-   * @param {number} maxSize largest page accepted, in bytes
+   * @param {number} maxSize largest page accepted while its size is not known, in bytes
    */
   constructor(hash, maxSize) {
     this.hash = hash;
     this.maxSize = maxSize;
+    /** @type {?number} the page's size, known in advance (from its link): any other is a lie */
+    this.expected = null;
     this.reset();
   }
 
@@ -48,7 +50,9 @@ export class Download {
 /**
  * Runs one attempt on a channel the holder opened. Resolves `{ok: true}` once the page is complete and
  * verified, or `{ok: false, reason, ...}` with reason one of:
- * - 'timeout' (not open within `openMs`), 'stalled', 'closed', 'too_large';
+ * - 'timeout' (not open within `openMs`), 'stalled', 'closed';
+ * - 'too_large' (its `size`, also given as `size`, is over `dl.maxSize` and no size was expected);
+ * - 'wrong_size' (its `size`, also given as `size`, is not `dl.expected`);
  * - 'error' (the holder replied `error`; `code` is its code, any string);
  * - 'protocol' (the holder broke the transfer protocol);
  * - 'size_conflict' (its `size` differs from the one announced by the senders of the kept bytes: we
@@ -60,7 +64,7 @@ export class Download {
  * @param {Download} dl
  * @param {{from?: string, openMs?: number, stallMs?: number, onProgress?: (dl: Download) => void}} [opts]
  *        `from` is the holder's peer id, recorded as a contributor of the bytes it sends
- * @returns {Promise<{ok: boolean, reason?: string, code?: string, contributors?: string[]}>}
+ * @returns {Promise<{ok: boolean, reason?: string, code?: string, size?: number, contributors?: string[]}>}
  */
 export function receiveChannel(channel, dl, opts = {}) {
   const from = opts.from ?? '';
@@ -119,7 +123,7 @@ export function receiveChannel(channel, dl, opts = {}) {
         if (!msg || msg.type !== 'header' || headerSeen) return finish({ ok: false, reason: 'protocol' });
         const problem = checkHeader(msg, dl);
         if (problem === 'size_conflict') dl.reset();
-        if (problem) return finish({ ok: false, reason: problem });
+        if (problem) return finish({ ok: false, reason: problem, size: msg.size });
         headerSeen = true;
         dl.size = msg.size;
         if (typeof msg.name === 'string' && msg.name.length <= MAX_NAME && dl.name === undefined) dl.name = msg.name;
@@ -149,11 +153,13 @@ export function receiveChannel(channel, dl, opts = {}) {
 
 function checkHeader(msg, dl) {
   if (msg.hash !== dl.hash || msg.offset !== dl.received || !Number.isSafeInteger(msg.size)) return 'protocol';
+  // the link says how big the page is (kept bytes all come from holders that agreed): this holder lies
+  if (dl.expected !== null && msg.size !== dl.expected) return 'wrong_size';
   // bytes are kept from earlier holders (else the fetch would have forgotten their size): one of them,
   // or this holder, is wrong about the page, and nothing tells which
   if (dl.size !== null && msg.size !== dl.size) return 'size_conflict';
   if (msg.size < dl.received) return 'protocol';
-  if (msg.size > dl.maxSize) return 'too_large';
+  if (dl.expected === null && msg.size > dl.maxSize) return 'too_large';
   return null;
 }
 

@@ -1,8 +1,15 @@
 // The WebSocket to the signaling server (docs/protocol.md §1), reconnecting with backoff. It only moves
 // JSON messages; deciding what to announce after a reconnect is the caller's job (see Node).
+// Sends are paced below the server's `messagesPerSecond`/`messageBurst` (from `welcome`): a burst of
+// handshakes (say, a holder asked by many wanters at once) is delayed a little instead of getting this
+// connection refused and closed by the server's rate limit.
 
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5000;
+/** Share of the server's rate and burst this client uses, leaving room for timing jitter. */
+const PACE_SHARE = 0.9;
+/** Messages waiting for the pace at most; past it a message is dropped (its peer's clocks handle it). */
+const MAX_QUEUED = 2048;
 
 /**
  * A self-healing signaling connection. Callbacks:
@@ -20,6 +27,12 @@ export class SignalingClient {
     this.stopped = false;
     this.timer = null;
     this.welcome = null;
+    this.queue = []; // messages held back by the pace, in order
+    this.tokens = Infinity;
+    this.rate = Infinity; // tokens per millisecond
+    this.burst = Infinity;
+    this.refilledAt = 0;
+    this.paceTimer = null;
     this.onWelcome = () => {};
     this.onMessage = () => {};
     this.onState = () => {};
@@ -54,14 +67,54 @@ export class SignalingClient {
   }
 
   /**
-   * Sends one message if connected; drops it otherwise (the reconnect re-announces state).
+   * Sends one message if connected, now or (past the server's burst) as soon as the pace allows; drops
+   * it when not connected (the reconnect re-announces state) or when too many wait.
    * @param {object} msg
-   * @returns {boolean} whether it was sent
+   * @returns {boolean} whether it was sent or queued
    */
   send(msg) {
     if (!this.ready) return false;
-    this.ws.send(JSON.stringify(msg));
+    if (this.queue.length === 0 && this.take()) {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    }
+    if (this.queue.length >= MAX_QUEUED) return false;
+    this.queue.push(JSON.stringify(msg));
+    this.drainLater();
     return true;
+  }
+
+  // Paces by the limits of the latest `welcome`; a limit it does not give is no limit.
+  pace(limits) {
+    const rate = limits && limits.messagesPerSecond;
+    const burst = limits && limits.messageBurst;
+    const ok = (n) => Number.isFinite(n) && n > 0;
+    this.rate = ok(rate) ? (rate * PACE_SHARE) / 1000 : Infinity;
+    this.burst = ok(burst) ? Math.max(1, Math.floor(burst * PACE_SHARE)) : Infinity;
+    this.tokens = this.burst;
+    this.refilledAt = performance.now();
+  }
+
+  take() {
+    if (this.rate !== Infinity) {
+      const now = performance.now();
+      this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.rate);
+      this.refilledAt = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
+  }
+
+  drainLater() {
+    if (this.paceTimer !== null) return;
+    const wait = this.rate === Infinity ? 0 : Math.ceil((1 - this.tokens) / this.rate);
+    this.paceTimer = setTimeout(() => {
+      this.paceTimer = null;
+      while (this.queue.length && this.ready && this.take()) this.ws.send(this.queue.shift());
+      if (!this.ready) this.queue = [];
+      if (this.queue.length) this.drainLater();
+    }, Math.max(0, wait));
   }
 
   connect() {
@@ -84,6 +137,8 @@ export class SignalingClient {
       }
       if (msg.type === 'welcome') {
         this.welcome = msg;
+        this.queue = []; // meant for the peers of an earlier connection
+        this.pace(msg.limits);
         this.backoff = BACKOFF_MIN_MS;
         this.onState('open');
         this.onWelcome(msg);
@@ -95,6 +150,7 @@ export class SignalingClient {
       if (this.ws !== ws) return;
       this.welcome = null;
       this.ws = null;
+      this.queue = [];
       this.onState('closed');
       this.retry();
     };

@@ -1,8 +1,9 @@
 // The DOM: the home view (write or drop, share, pages held) and the page view (counts, status, progress,
 // content). Page content is only ever put into the DOM as text (textContent) or offered as a download.
 
-import { pageFromText, pageFromFile, linkFor, parseLocation } from './create.js';
-import { formatBytes, formatSpeed, safeFileName } from './format.js';
+import { pageFromText, pageFromFile, linkFor, shareLinkFor, parseLocation } from './create.js';
+import { formatBytes, formatSpeed } from './format.js';
+import { downloadName, sanitizeFileName } from './filename.js';
 
 const FULL_TEXT_BYTES = 4 * 1024 * 1024;
 const PREVIEW_BYTES = 256 * 1024;
@@ -26,6 +27,15 @@ export class Ui {
     node.addEventListener('change', (ev) => (ev.detail && ev.detail.urgent ? this.render() : this.schedule()));
     this.bindHome();
     $('copy-link').addEventListener('click', () => this.copyLink());
+    // offered when a holder announces a page larger than this tab takes from a link without its size
+    this.noticeText = document.createElement('span');
+    this.acceptSize = document.createElement('button');
+    this.acceptSize.type = 'button';
+    this.acceptSize.id = 'accept-size';
+    this.acceptSize.className = 'link';
+    this.acceptSize.hidden = true;
+    this.acceptSize.addEventListener('click', () => this.onAcceptSize());
+    $('notice').replaceChildren(this.noticeText, ' ', this.acceptSize);
     document.addEventListener('click', (ev) => this.onLinkClick(ev));
     window.addEventListener('popstate', () => this.route());
   }
@@ -34,7 +44,7 @@ export class Ui {
   route() {
     const loc = parseLocation();
     this.loc = loc;
-    if (loc.hash && !this.node.store.has(loc.hash)) this.node.want(loc.hash);
+    if (loc.hash && !this.node.store.has(loc.hash)) this.node.want(loc.hash, { size: loc.size });
     this.render();
   }
 
@@ -63,7 +73,7 @@ export class Ui {
     this.file = file;
     $('file-chosen').hidden = !file;
     $('drop-prompt').hidden = !!file;
-    $('file-name').textContent = file ? safeFileName(file.name, 'file') + ' · ' + formatBytes(file.size) : '';
+    $('file-name').textContent = file ? sanitizeFileName(file.name, 'file') + ' · ' + formatBytes(file.size) : '';
   }
 
   async share() {
@@ -106,7 +116,9 @@ export class Ui {
   }
 
   async copyLink() {
-    const url = location.href;
+    // a held page's link always carries its size (a text page's address does not show it)
+    const held = this.loc && this.loc.hash ? this.node.store.get(this.loc.hash) : undefined;
+    const url = held ? location.origin + shareLinkFor(held) : location.href;
     let ok = false;
     try {
       await navigator.clipboard.writeText(url);
@@ -158,9 +170,9 @@ export class Ui {
       const c = this.node.countsOf(hash);
       const li = document.createElement('li');
       const a = document.createElement('a');
-      a.href = linkFor(page);
+      a.href = shareLinkFor(page);
       a.dataset.internal = '';
-      a.textContent = page.name ? safeFileName(page.name, 'file') : hash.slice(0, 16) + '…';
+      a.textContent = page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 16) + '…';
       const meta = document.createElement('span');
       meta.className = 'meta';
       meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '');
@@ -213,18 +225,51 @@ export class Ui {
     view.dataset.state = state;
     $('status').textContent = status;
 
-    const notice = $('notice');
-    notice.hidden = !(fetch && fetch.rejected > 0);
-    if (fetch && fetch.rejected > 0) {
-      notice.textContent = 'A peer sent bytes that do not match this address. They were discarded'
-        + (page ? '.' : '; asking another holder.');
-    }
+    this.renderNotice(fetch, page);
 
     this.renderProgress(fetch, page);
     if (page && this.shownHash !== hash) this.showContent(page, loc);
     if (!page && this.shownHash !== null) this.clearContent();
-    const label = page && page.name ? safeFileName(page.name, 'file') : hash.slice(0, 12);
+    const label = page && page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 12);
     document.title = label + ' · ephemeral';
+  }
+
+  // What went wrong with holders, when the user should know: a page larger than this tab takes without
+  // its size in the link (with a button to accept that size), bytes that did not match the address, a
+  // size that does not match the link.
+  renderNotice(fetch, page) {
+    let text = '';
+    let accept = null;
+    if (fetch && !page && fetch.tooLarge) {
+      const size = fetch.tooLarge.size;
+      if (size > fetch.maxSize) {
+        text = 'This page is ' + formatBytes(size) + ': more than this tab can hold (' + formatBytes(fetch.maxSize) + ').';
+      } else {
+        text = 'A holder offers this page as ' + formatBytes(size) + '. Without its size in the link, this tab takes at most '
+          + formatBytes(fetch.dl.maxSize) + ', so it was not taken.';
+        accept = size;
+      }
+    } else if (fetch && fetch.rejected > 0) {
+      text = 'A peer sent bytes that do not match this address. They were discarded' + (page ? '.' : '; asking another holder.');
+    } else if (fetch && !page && fetch.wrongSize) {
+      text = 'A holder announced ' + formatBytes(fetch.wrongSize.size) + ', not the ' + formatBytes(fetch.dl.expected)
+        + ' the link says. Nothing was taken from it; asking another holder.';
+    }
+    const notice = $('notice');
+    notice.hidden = text === '';
+    if (this.noticeText.textContent !== text) this.noticeText.textContent = text;
+    this.acceptSize.hidden = accept === null;
+    if (accept !== null) {
+      const label = 'Accept ' + formatBytes(accept);
+      if (this.acceptSize.textContent !== label) this.acceptSize.textContent = label;
+      this.acceptSize.dataset.size = String(accept);
+    }
+  }
+
+  onAcceptSize() {
+    const fetch = this.loc && this.loc.hash ? this.node.fetches.get(this.loc.hash) : undefined;
+    const size = Number(this.acceptSize.dataset.size);
+    if (fetch && fetch.expect(size)) this.render();
   }
 
   renderProgress(fetch, page) {
@@ -267,9 +312,9 @@ export class Ui {
     this.downloadUrl = URL.createObjectURL(new Blob([page.blob], { type: 'application/octet-stream' }));
     const download = $('download');
     download.href = this.downloadUrl;
-    download.download = safeFileName(name, 'page-' + page.hash.slice(0, 12) + (name ? '' : '.txt'));
+    download.download = downloadName(name, page.hash);
     card.hidden = !name;
-    $('file-title').textContent = name ? safeFileName(name, 'file') : '';
+    $('file-title').textContent = name ? sanitizeFileName(name, 'file') : '';
     $('file-meta').textContent = formatBytes(page.blob.size) + (mime ? ' · ' + mime : '');
     const textual = !name || /^text\//.test(mime || '');
     if (!textual) {
