@@ -7,7 +7,7 @@ package ephemeral.protocol;
  */
 public final class Timeouts {
     /** From {@code routed} until the chosen holder's first {@code signal} (or its channel) arrives. */
-    public static final long ROUTED_WAIT_MS = 3_000;
+    public static final long ROUTED_WAIT_MS = 2_000;
     /** From the chosen holder's first {@code signal} until its {@code page} channel is open. */
     public static final long CONNECT_MS = 5_000;
     /** No message on a channel for this long while a page is being received: the holder stalled. */

@@ -201,7 +201,13 @@ public final class Fetching implements Receiver.Outcome {
             ch.close();
         }
         f.failures++;
-        f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+        // a silent holder already cost a clock's wait, pause enough; the backoff is for holders that fail at
+        // once, which would otherwise be asked again in a loop
+        if (fault == Fault.SILENT) {
+            want(f);
+        } else {
+            f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+        }
     }
 
     private void begin(Fetch f) {

@@ -8,7 +8,7 @@
 import { Download, receiveChannel, STALL_MS } from './receiver.js';
 
 /** From `routed` until the chosen holder's first `signal` (or its channel): silence this long = failed. */
-export const ROUTED_WAIT_MS = 3000;
+export const ROUTED_WAIT_MS = 2000;
 /** From the chosen holder's first `signal` until its channel is open. */
 export const CONNECT_MS = 5000;
 const RETRY_MIN_MS = 250;
@@ -312,7 +312,7 @@ export class PageFetch {
       this.addExcluded(this.failed, holder);
       this.lastError = reason;
       this.report(holder, 'silent');
-      this.retry();
+      this.retry(true);
     }, ms);
   }
 
@@ -323,11 +323,13 @@ export class PageFetch {
     if (reason && peerId === this.routedTo) this.send({ type: 'report', hash: this.hash, peer: peerId, reason });
   }
 
-  retry() {
+  // `waited`: the attempt already cost a clock's wait (a silent holder), which is pause enough; the backoff
+  // is for holders that fail at once, which would otherwise be asked again in a loop
+  retry(waited = false) {
     this.failures++;
     this.state = 'retrying';
     this.routedTo = null;
-    const delay = retryDelay(this.failures);
+    const delay = waited ? 0 : retryDelay(this.failures);
     this.retryAt = performance.now() + delay;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {

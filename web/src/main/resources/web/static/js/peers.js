@@ -18,7 +18,7 @@ export const MAX_PER_PEER = 2;
 export const MAX_CANDIDATES = 64;
 /**
  * A connection still not connected this long after it was created is closed: by then its wanter has
- * given up on it (routed wait 3 s + connect 5 s, docs/protocol.md §2).
+ * given up on it (routed wait 2 s + connect 5 s, docs/protocol.md §2).
  */
 export const HANDSHAKE_MS = 10000;
 
