@@ -153,9 +153,12 @@ public final class PeerNode implements AutoCloseable {
         return loop.peerId;
     }
 
-    /** The link people open to get a page: {@code <server base URL>/<hash>}. */
+    /**
+     * The link people open to get a page: {@code <server base URL>/<hash>}, with {@code #n=<size>} when this
+     * node holds the page, so a browser takes exactly that many bytes (docs/protocol.md, "Links").
+     */
     public String link(String hash) {
-        return config.server().link(hash);
+        return config.server().link(hash) + store.get(hash).map(p -> "#n=" + p.size()).orElse("");
     }
 
     /** Bytes received and total size (-1 before the header) of a fetch in progress. */

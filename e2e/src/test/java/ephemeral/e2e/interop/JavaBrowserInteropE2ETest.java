@@ -95,7 +95,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         PeerNode seed = javaPeer();
         String hash = seed.share(text.getBytes(StandardCharsets.UTF_8));
         assertEquals(AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8)), hash);
-        assertEquals(server.baseUrl() + "/" + hash, seed.link(hash));
+        assertEquals(server.baseUrl() + "/" + hash + "#n=" + text.getBytes(StandardCharsets.UTF_8).length, seed.link(hash));
 
         AppPage visitor = browser(kind, seed.link(hash));
         visitor.waitState("shown");

@@ -65,6 +65,10 @@ public final class Main implements Runnable {
         @Override
         public String convert(String value) {
             String v = value.trim();
+            int fragment = v.indexOf('#'); // a browser's link carries hints after '#' (docs/protocol.md, "Links")
+            if (fragment >= 0) {
+                v = v.substring(0, fragment);
+            }
             int slash = v.lastIndexOf('/');
             if (slash >= 0) {
                 v = v.substring(slash + 1); // a whole link works too

@@ -82,12 +82,13 @@ class CliTest {
         Cli share = Cli.start("share", "--server", url, file.toString());
         try {
             await("share prints its link", () -> read(share).contains(hash));
-            assertEquals(url + "/" + hash + "\n", read(share), "stdout holds exactly the link");
+            String link = url + "/" + hash + "#n=" + page.length;
+            assertEquals(link + "\n", read(share), "stdout holds exactly the link, with the page's size");
             Cli get = Cli.run("get", "--server", url, hash);
             assertEquals(0, get.exitCode(), get.stderr());
             assertArrayEquals(page, get.stdoutBytes(), "stdout holds exactly the page");
             Path out = dir.resolve("got.bin");
-            Cli getFile = Cli.run("get", "--server", url, "-q", "-o", out.toString(), url + "/" + hash);
+            Cli getFile = Cli.run("get", "--server", url, "-q", "-o", out.toString(), link); // the whole link works too
             assertEquals(0, getFile.exitCode(), getFile.stderr());
             assertArrayEquals(page, Files.readAllBytes(out));
         } finally {
