@@ -143,6 +143,6 @@ public final class SignalingServer {
         Hub.RosterStats r = hub.stats();
         return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
                 r.requestsDeferred(), r.reports(), r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent(),
-                socket.connectionsRefused());
+                socket.connectionsRefused(), socket.closedForAbuse());
     }
 }

@@ -41,6 +41,7 @@ public final class SignalingSocket {
     private final Set<Endpoint> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong errorsSent = new AtomicLong();
     private final AtomicLong connectionsRefused = new AtomicLong();
+    private final AtomicLong closedForAbuse = new AtomicLong();
     /** Open connections per remote address, for the per-address limit. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
@@ -105,6 +106,10 @@ public final class SignalingSocket {
 
     public long connectionsRefused() {
         return connectionsRefused.get();
+    }
+
+    public long closedForAbuse() {
+        return closedForAbuse.get();
     }
 
     /** Counts a new connection from {@code address}, unless that would pass the per-address limit. */
@@ -211,6 +216,7 @@ public final class SignalingSocket {
             }
             if (bucket.abusive()) {
                 LOG.info("closing {}: rate limit exceeded", peer.id());
+                closedForAbuse.incrementAndGet();
                 connection.close(1008, "rate limit exceeded");
             } else {
                 refuse(new ProtocolException(ErrorCode.RATE_LIMITED,
