@@ -104,6 +104,16 @@ public final class Codec {
         }
     }
 
+    /**
+     * The relay's fast path: a {@code signal} frame around {@code data} already encoded (and size-checked)
+     * by {@link #encode}, so a relayed signal is encoded once. Same text as encoding the record.
+     */
+    public static String encodeSignal(String from, String hash, String encodedData) {
+        Ids.requirePeerId("from", from);
+        Ids.requireHash(hash); // both are plain ASCII: nothing to escape
+        return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"hash\":\"" + hash + "\",\"data\":" + encodedData + "}";
+    }
+
     private static final String MISSING_TYPE = "missing field: type";
 
     private static <T> T read(ObjectReader reader, String text) {

@@ -98,6 +98,13 @@ class RoundTripTest {
     }
 
     @Test
+    void theRelaysFastPathWritesWhatTheRecordWould() {
+        for (SignalData d : List.of(OFFER, CANDIDATE, END)) {
+            assertEquals(Codec.encode(new ServerMessage.Signal(Q, H, d)), Codec.encodeSignal(Q, H, Codec.encode(d)));
+        }
+    }
+
+    @Test
     void everyTypeHasASample() {
         assertEquals(Set.of(ClientMessage.class.getPermittedSubclasses()), classes(CLIENT));
         assertEquals(Set.of(ServerMessage.class.getPermittedSubclasses()), classes(SERVER));

@@ -221,11 +221,12 @@ public final class Hub {
                     "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
         }
         // measured as re-encoded: what is relayed is exactly what was checked, not the client's text
-        if (Codec.encode(m.data()).getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
+        String data = Codec.encode(m.data());
+        if (data.getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
             throw new ProtocolException(ErrorCode.TOO_LARGE,
                     "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
         }
-        to.send(Codec.encode(new ServerMessage.Signal(from.id(), m.hash(), m.data())));
+        to.send(Codec.encodeSignal(from.id(), m.hash(), data));
         signalsRelayed.incrementAndGet();
     }
 

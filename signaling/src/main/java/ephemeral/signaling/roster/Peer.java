@@ -74,6 +74,10 @@ public final class Peer {
         return toHolders.computeIfAbsent(holderId, h -> new Rate());
     }
 
+    Rate toHolderIfAny(String holderId) {
+        return toHolders.get(holderId);
+    }
+
     boolean pairedWith(String holderId, String hash, long now) {
         Long expiresAt = pairings.get(new Pairing(holderId, hash));
         return expiresAt != null && expiresAt - now > 0;

@@ -46,9 +46,9 @@ final class Router {
         if (want == null) {
             return;
         }
-        page.pend(wanter, exclude);
         long wait = want.routes.nanosUntilAvailable(now, fairness.wantRoutes(), Fairness.burst(fairness.wantRoutes()));
         if (wait > 0) {
+            page.pend(wanter, exclude);
             deferBy(page, wanter, want, wait);
             return;
         }
@@ -57,6 +57,7 @@ final class Router {
             holder = page.pickHolder(wanter, exclude, h -> mayAsk(wanter, h, now), random);
         }
         if (holder == null) {
+            page.pend(wanter, exclude);
             if (page.pickHolder(wanter, exclude, h -> true, random) != null) {
                 deferBy(page, wanter, want, BUSY_RETRY_NANOS); // eligible holders exist, all at their rates
             }
@@ -82,9 +83,13 @@ final class Router {
         }
     }
 
+    /** Whether both rates allow it; a pair that never met has a full bucket, so nothing is made for it here. */
     private boolean mayAsk(Peer wanter, Peer holder, long now) {
-        return holder.asHolder.available(now, fairness.holderRequests(), Fairness.burst(fairness.holderRequests()))
-                && wanter.toHolder(holder.id()).available(now, fairness.pairRoutes(), Fairness.burst(fairness.pairRoutes()));
+        if (!holder.asHolder.available(now, fairness.holderRequests(), Fairness.burst(fairness.holderRequests()))) {
+            return false;
+        }
+        Rate pair = wanter.toHolderIfAny(holder.id());
+        return pair == null || pair.available(now, fairness.pairRoutes(), Fairness.burst(fairness.pairRoutes()));
     }
 
     private void deferBy(Page page, Peer wanter, Peer.Want want, long nanos) {
