@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The benchmark runner: {@code Bench [--scale full|smoke] [--only name,…] [--out FILE]}. Prints every figure as
@@ -28,12 +29,31 @@ public final class Bench {
     static Map<String, Run> benchmarks() {
         Map<String, Run> all = new LinkedHashMap<>();
         all.put("routing", SignalingBench::routing);
+        all.put("relay", SignalingBench::relay);
         all.put("connections", SignalingBench::connections);
         all.put("storm", SignalingBench::joinStorm);
+        all.put("compare", CompareBench::compare);
         all.put("ttc", BrowserBench::timeToContent);
         all.put("throughput", BrowserBench::throughput);
         all.put("seed", SeedBench::seed);
         return all;
+    }
+
+    /**
+     * Benchmarks the smoke run (the test suite, CI) leaves out unless named in {@code --only}: the
+     * side-by-side comparison needs node and npm, and installs packages from npm.
+     */
+    static final Set<String> SMOKE_OPT_IN = Set.of("compare");
+
+    /** The benchmarks a run at this scale with this {@code --only} list runs, in order. */
+    static List<String> selected(Scale scale, List<String> only) {
+        List<String> names = new ArrayList<>();
+        for (String name : benchmarks().keySet()) {
+            if (only.isEmpty() ? !(scale == Scale.SMOKE && SMOKE_OPT_IN.contains(name)) : only.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,14 +98,20 @@ public final class Bench {
     }
 
     /** What a run produced: figures, and the benchmarks that could not run (with why). */
-    record Result(List<Figure> figures, Map<String, String> failures) {
+    record Result(List<Figure> figures, Map<String, String> failures, Map<String, String> loads) {
         String markdown(Scale scale) throws IOException {
             StringBuilder md = new StringBuilder();
             md.append("# Benchmarks\n\n");
             md.append("Latest run: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", scale `")
                     .append(scale.name()).append("`, on ").append(Machine.describe()).append(".\n");
             md.append("Regenerate with the command in the README (section *Benchmarks*). Load generator, server and ")
-                    .append("peers share this one machine, so every figure includes the cost of generating its load.\n\n");
+                    .append("peers share this one machine, so every figure includes the cost of generating its load.\n");
+            if (!loads.isEmpty()) {
+                md.append("1-minute load average when each benchmark started (other work on the machine): ");
+                md.append(String.join(", ", loads.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+                md.append(".\n");
+            }
+            md.append('\n');
             md.append("| figure | value | target | |\n|---|---|---|---|\n");
             for (Figure f : figures) {
                 md.append("| `").append(f.name()).append("` | ").append(Figure.number(f.value())).append(' ').append(f.unit())
@@ -106,11 +132,18 @@ public final class Bench {
     static Result run(Scale scale, List<String> only) {
         List<Figure> figures = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
+        Map<String, String> loads = new LinkedHashMap<>();
+        List<String> names = selected(scale, only);
         for (Map.Entry<String, Run> bench : benchmarks().entrySet()) {
-            if (!only.isEmpty() && !only.contains(bench.getKey())) {
+            if (!names.contains(bench.getKey())) {
+                if (only.isEmpty()) {
+                    System.out.println("== " + bench.getKey() + " skipped at " + scale.name() + " scale (--only " + bench.getKey() + " runs it)");
+                }
                 continue;
             }
-            System.out.println("== " + bench.getKey() + " (" + scale.name() + ")");
+            String load = Machine.load();
+            loads.put(bench.getKey(), load);
+            System.out.println("== " + bench.getKey() + " (" + scale.name() + ", load " + load + ")");
             try {
                 for (Figure f : bench.getValue().measure(scale)) {
                     System.out.println(f.line());
@@ -123,6 +156,6 @@ public final class Bench {
                 failures.put(bench.getKey(), why);
             }
         }
-        return new Result(figures, failures);
+        return new Result(figures, failures, loads);
     }
 }

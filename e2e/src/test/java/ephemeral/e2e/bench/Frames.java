@@ -13,8 +13,12 @@ final class Frames {
     private Frames() {
     }
 
+    private static final String TYPE = "{\"type\":\"";
+
+    /** Whether the frame starts with {@code {"type":"<type>"}: checked in place, nothing allocated. */
     static boolean isType(String frame, String type) {
-        return frame.startsWith("{\"type\":\"" + type + "\"");
+        int end = TYPE.length() + type.length();
+        return frame.length() > end && frame.startsWith(TYPE) && frame.startsWith(type, TYPE.length()) && frame.charAt(end) == '"';
     }
 
     /** The value of a string field, or null. */
@@ -37,6 +41,23 @@ final class Frames {
             end++;
         }
         return Integer.parseInt(frame.substring(start, end));
+    }
+
+    /** The decimal number right after {@code marker}, or -1 if the marker is absent. */
+    static long numberAfter(String frame, String marker) {
+        int start = frame.indexOf(marker);
+        if (start < 0) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = start + marker.length(); i < frame.length(); i++) {
+            char c = frame.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     static String sha256(String content) {

@@ -9,6 +9,15 @@ final class Machine {
     private Machine() {
     }
 
+    /** The 1-minute load average: how busy the machine was with other work when a benchmark started. */
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     static String describe() throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(l -> l.startsWith("model name")).findFirst()

@@ -3,7 +3,9 @@ package ephemeral.e2e.bench;
 /** How big a run is: {@link #FULL} for the published figures, {@link #SMOKE} for the test suite (seconds). */
 public record Scale(
         String name,
+        int warmupSeconds,
         int routingHolders, int routingWanters, int routingSeconds,
+        int relayPairs, int relayWindow, int relaySeconds,
         int connections,
         int stormPeers, int stormMillis,
         int ttcTrials, int ttcBytes,
@@ -11,7 +13,9 @@ public record Scale(
         int seedPages, int seedPageBytes, int seedTransfers) {
 
     public static final Scale FULL = new Scale("full",
+            5,
             1_000, 1_000, 10,
+            200, 8, 10,
             10_000,
             2_000, 1_000,
             20, 1_024,
@@ -19,7 +23,9 @@ public record Scale(
             1_000, 10_240, 1_000);
 
     public static final Scale SMOKE = new Scale("smoke",
+            1,
             20, 20, 1,
+            10, 8, 1,
             200,
             100, 200,
             2, 1_024,

@@ -48,7 +48,8 @@ final class SeedBench {
                     if (line == null) {
                         throw new IllegalStateException("seed exited after " + hashes.size() + " links");
                     }
-                    hashes.add(line.substring(line.lastIndexOf('/') + 1));
+                    String tail = line.substring(line.lastIndexOf('/') + 1); // <hash>, or <hash>#n=<size>
+                    hashes.add(tail.contains("#") ? tail.substring(0, tail.indexOf('#')) : tail);
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * The signaling server as its own process (the shipped jar), so its memory is measured alone and the load
  * generator's file descriptors don't count against it.
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess implements BenchServer {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
 
     private final Process process;
@@ -33,7 +35,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(String... extraArgs) throws IOException, InterruptedException {
-        Path jar = Paths.repoFile("signaling/target/signaling.jar");
+        // -Dbench.serverJar=… measures another build (e.g. an older commit's, for a before/after figure)
+        String otherJar = System.getProperty("bench.serverJar", "");
+        Path jar = otherJar.isBlank() ? Paths.repoFile("signaling/target/signaling.jar") : Path.of(otherJar);
         List<String> command = new ArrayList<>(List.of(Paths.java(), "-Xmx1g"));
         // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=server.jfr to profile the server
         String extraJvm = System.getProperty("bench.serverJvmArgs", "");
@@ -41,6 +45,9 @@ final class ServerProcess implements AutoCloseable {
             command.addAll(List.of(extraJvm.trim().split("\\s+")));
         }
         command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0"));
+        // one machine plays thousands of users: no per-address limit; the routing figures measure capacity, so
+        // the per-peer fairness rates (which a closed loop on one page would hit at once) are opened up too
+        command.addAll(loadFlags(jar));
         command.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -68,13 +75,35 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    long pid() {
+    private static final String[][] LOAD_FLAGS = {
+            {"--max-connections-per-address", "0"}, {"--want-routes-per-second", "1000000"},
+            {"--pair-requests-per-second", "1000000"}, {"--holder-requests-per-second", "1000000"}};
+    private static final Map<Path, String> HELP = new ConcurrentHashMap<>();
+
+    /** Of {@link #LOAD_FLAGS}, those this build of the server knows (an older one has none of them). */
+    private static List<String> loadFlags(Path jar) throws IOException, InterruptedException {
+        String help = HELP.get(jar);
+        if (help == null) {
+            help = Procs.run(Paths.java(), "-jar", jar.toString(), "--help");
+            HELP.put(jar, help);
+        }
+        List<String> flags = new ArrayList<>();
+        for (String[] flag : LOAD_FLAGS) {
+            if (help.contains(flag[0])) {
+                flags.addAll(List.of(flag));
+            }
+        }
+        return flags;
+    }
+
+    @Override
+    public long pid() {
         return process.pid();
     }
 
-    /** Resident set size of the server process, in bytes. */
-    long rss() throws IOException {
-        return Procs.rss(process.pid());
+    @Override
+    public void fullGc() throws IOException, InterruptedException {
+        Procs.run(Paths.jdkTool("jcmd"), Long.toString(process.pid()), "GC.run");
     }
 
     /** Java heap in use after a full GC, in bytes (via jcmd). */
