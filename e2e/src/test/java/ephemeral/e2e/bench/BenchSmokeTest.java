@@ -30,8 +30,19 @@ class BenchSmokeTest {
         for (String name : Bench.selected(Scale.SMOKE, List.of())) {
             assertTrue(result.figures().stream().anyMatch(f -> f.name().startsWith(name)), "no figure from " + name);
         }
+        // sane, not only present: each loop did its work
+        assertTrue(figure(result, "routing.throughput") > 0, "nothing was routed");
+        assertTrue(figure(result, "relay.throughput") > 0, "nothing was relayed");
+        double perPeer = figure(result, "storm.peers_messages_per_peer");
+        assertTrue(perPeer >= 1 && perPeer <= 10, perPeer + " peers messages per joining peer");
+        assertTrue(figure(result, "ttc.navigation_to_content.p50") > 0, "no page was shown");
         Path out = Path.of("target", "benchmarks-smoke.md");
         Files.writeString(out, md);
         assertTrue(md.contains("| `routing.throughput` |"));
+    }
+
+    private static double figure(Bench.Result result, String name) {
+        return result.figures().stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no figure " + name)).value();
     }
 }

@@ -354,6 +354,9 @@ final class SignalingBench {
             while (sawAll.get() < n && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
+            if (sawAll.get() < n) { // a figure from a storm that never settled would be a wrong one
+                throw new IllegalStateException("only " + sawAll.get() + " of " + n + " peers saw the final count in 30 s");
+            }
             double settled = (System.nanoTime() - t0) / 1e6;
             Thread.sleep(1_000); // any stragglers
             long sent = stats(server).get("peersMessagesSent").asLong() - before;
