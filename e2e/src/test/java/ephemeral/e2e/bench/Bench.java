@@ -149,7 +149,7 @@ public final class Bench {
                     System.out.println(f.line());
                     figures.add(f);
                 }
-            } catch (Exception | AssertionError e) { // Playwright's waits fail with AssertionError
+            } catch (Exception | AssertionError | LinkageError e) { // Playwright's waits fail with AssertionError
                 String why = e.getClass().getSimpleName() + ": " + e.getMessage();
                 System.out.println(bench.getKey() + " FAILED: " + why);
                 e.printStackTrace();
