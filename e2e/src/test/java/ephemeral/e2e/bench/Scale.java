@@ -1,9 +1,14 @@
 package ephemeral.e2e.bench;
 
-/** How big a run is: {@link #FULL} for the published figures, {@link #SMOKE} for the test suite (seconds). */
+/**
+ * How big a run is: {@link #FULL} for the published figures, {@link #SMOKE} for the test suite (seconds).
+ * {@code variants}: also measure routing and memory with bare clients and with a deflating server (each a
+ * server of its own; the smoke run leaves them out, and {@code NioLoadTest} checks those handshakes).
+ */
 public record Scale(
         String name,
         int warmupSeconds,
+        boolean variants,
         int routingHolders, int routingWanters, int routingSeconds,
         int relayPairs, int relayWindow, int relaySeconds,
         int connections,
@@ -13,7 +18,7 @@ public record Scale(
         int seedPages, int seedPageBytes, int seedTransfers) {
 
     public static final Scale FULL = new Scale("full",
-            5,
+            5, true,
             1_000, 1_000, 10,
             200, 8, 10,
             10_000,
@@ -23,7 +28,7 @@ public record Scale(
             1_000, 10_240, 1_000);
 
     public static final Scale SMOKE = new Scale("smoke",
-            1,
+            1, false,
             20, 20, 1,
             10, 8, 1,
             200,

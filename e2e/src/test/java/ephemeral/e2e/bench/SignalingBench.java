@@ -47,9 +47,7 @@ final class SignalingBench {
     /** Routing throughput (closed loop), then want → content_request latency at half that rate. */
     static List<Figure> routing(Scale scale) throws Exception {
         RoutingRun browser = routingRun(scale, Handshake.BROWSER, true);
-        RoutingRun bare = routingRun(scale, Handshake.BARE, false);
-        RoutingRun deflate = routingRun(scale, Handshake.BROWSER, false, DEFLATE);
-        return List.of(
+        List<Figure> figures = new ArrayList<>(List.of(
                 Figure.atLeast("routing.throughput", browser.throughput(), "requests/s", 20_000)
                         .withNote(scale.routingHolders() + " holders, " + scale.routingWanters() + " wanters, one page, closed loop; "
                                 + "browser-like clients (Origin, deflate offered), default server (deflate declined: "
@@ -64,7 +62,13 @@ final class SignalingBench {
                 Figure.info("routing.latency.rate", browser.openRate(), "requests/s"),
                 Figure.info("routing.latency.p50", browser.openP50(), "ms"),
                 Figure.atMost("routing.latency.p99", browser.openP99(), "ms", 5)
-                        .withNote("want sent → content_request received, at half the closed-loop rate"),
+                        .withNote("want sent → content_request received, at half the closed-loop rate")));
+        if (!scale.variants()) {
+            return figures;
+        }
+        RoutingRun bare = routingRun(scale, Handshake.BARE, false);
+        RoutingRun deflate = routingRun(scale, Handshake.BROWSER, false, DEFLATE);
+        figures.addAll(List.of(
                 Figure.info("routing.bare.throughput", bare.throughput(), "requests/s")
                         .withNote("the same closed loop with bare clients: no Origin, no deflate offer" + limit(bare.generatorShare()) + bare.trouble()),
                 Figure.info("routing.bare.closed_loop.p50", bare.closedP50(), "ms"),
@@ -76,7 +80,8 @@ final class SignalingBench {
                 Figure.info("routing.deflate.closed_loop.p50", deflate.closedP50(), "ms"),
                 Figure.info("routing.deflate.server_cpu_per_request", deflate.cpuPerRequest(), "µs"),
                 Figure.info("routing.deflate.extra_cpu_per_request", deflate.cpuPerRequest() - browser.cpuPerRequest(), "µs")
-                        .withNote("what deflate adds to one routed request (one want in, a content_request and a routed out)"));
+                        .withNote("what deflate adds to one routed request (one want in, a content_request and a routed out)")));
+        return figures;
     }
 
     static RoutingRun routingRun(Scale scale, Handshake handshake, boolean openLoop, String... serverArgs) throws Exception {
@@ -282,20 +287,25 @@ final class SignalingBench {
     static List<Figure> connections(Scale scale) throws Exception {
         int n = scale.connections();
         Idle browser = ourIdle(n, Handshake.BROWSER);
-        Idle bare = ourIdle(n, Handshake.BARE);
-        Idle deflate = ourIdle(n, Handshake.BROWSER, DEFLATE);
-        return List.of(
+        List<Figure> figures = new ArrayList<>(List.of(
                 Figure.atMost("connections.rss_per_connection", browser.rssPerConnection(), "KB", 12)
                         .withNote(n + " browser-like WebSocket peers each holding one page, default server"),
                 Figure.info("connections.heap_per_connection", browser.heapPerConnection(), "KB"),
-                Figure.info("connections.server_rss", browser.serverRss(), "MB"),
+                Figure.info("connections.server_rss", browser.serverRss(), "MB")));
+        if (!scale.variants()) {
+            return figures;
+        }
+        Idle bare = ourIdle(n, Handshake.BARE);
+        Idle deflate = ourIdle(n, Handshake.BROWSER, DEFLATE);
+        figures.addAll(List.of(
                 Figure.info("connections.bare.rss_per_connection", bare.rssPerConnection(), "KB")
                         .withNote("the same with bare clients (no Origin, no deflate offer)"),
                 Figure.info("connections.deflate.rss_per_connection", deflate.rssPerConnection(), "KB")
                         .withNote("server started with " + DEFLATE + ", browser-like clients: " + deflate.deflating() + " of " + n
                                 + " connections compressed (no context takeover)"),
                 Figure.info("connections.deflate.heap_per_connection", deflate.heapPerConnection(), "KB"),
-                Figure.info("connections.deflate.extra_rss_per_connection", deflate.rssPerConnection() - browser.rssPerConnection(), "KB"));
+                Figure.info("connections.deflate.extra_rss_per_connection", deflate.rssPerConnection() - browser.rssPerConnection(), "KB")));
+        return figures;
     }
 
     static Idle ourIdle(int n, Handshake handshake, String... serverArgs) throws Exception {
