@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ephemeral.protocol.Limits;
-import ephemeral.signaling.roster.Fairness;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ class ConnectionLifeTest extends ServerTest {
                 d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
         // fairness rates opened too: the flood of wants must reach the slow reader as fast as it is sent
         return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(64).withLimits(fast)
-                .withGuards(Guards.DEFAULTS.withFairness(new Fairness(1e6, 1e6, 1e6, 3, 60)));
+                .withGuards(openRates());
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import ephemeral.signaling.roster.Fairness;
 import org.junit.jupiter.api.Test;
 
 /** The 1/N rule: every want reaches exactly one eligible holder, chosen uniformly. */
@@ -21,7 +20,7 @@ class RoutingTest extends ServerTest {
     /** The rule itself, without the fairness rates (FairnessTest covers those). */
     @Override
     SignalingConfig config() {
-        return super.config().withGuards(Guards.DEFAULTS.withFairness(new Fairness(1e6, 1e6, 1e6, 3, 60)));
+        return super.config().withGuards(openRates());
     }
 
     @Test

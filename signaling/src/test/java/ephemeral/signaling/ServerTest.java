@@ -1,5 +1,6 @@
 package ephemeral.signaling;
 
+import ephemeral.signaling.roster.Fairness;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,11 @@ abstract class ServerTest {
 
     SignalingConfig config() {
         return SignalingConfig.defaults().withHost("127.0.0.1").withPort(0);
+    }
+
+    /** For tests of something else than fair routing: its rates opened so they never bite. */
+    static Guards openRates() {
+        return Guards.DEFAULTS.withFairness(new Fairness(1e6, 1e6, 1e6, 3, 60));
     }
 
     @BeforeEach

@@ -1,8 +1,6 @@
 package ephemeral.e2e.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The servers ours is compared with, each in its own Node process on 127.0.0.1 and a free port, started by
@@ -25,7 +20,6 @@ import java.util.regex.Pattern;
 final class NodeServer implements BenchServer {
     static final String PEERJS = "peer@1.0.2";
     static final String TRACKER = "bittorrent-tracker@11.2.3";
-    private static final Pattern LISTENING = Pattern.compile("^listening on [^ ]+:(\\d+)$");
 
     /** Which server. */
     enum Kind {
@@ -87,32 +81,8 @@ final class NodeServer implements BenchServer {
         Path modules = install();
         Process p = new ProcessBuilder(List.of("node", "--expose-gc", script().toString(), kind.arg, modules.toString()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
         BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    } else {
-                        answers.add(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-            port.completeExceptionally(new IOException(kind.arg + " exited before listening"));
-        }, kind.arg + "-log");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return new NodeServer(p, answers, port.get(60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException(kind.arg + " did not start: " + e.getMessage(), e);
-        }
+        return new NodeServer(p, answers, Procs.awaitListening(p, kind.arg, 60, answers::add));
     }
 
     /** A URI on this server (loopback). */

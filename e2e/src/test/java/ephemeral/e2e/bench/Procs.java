@@ -41,4 +41,40 @@ final class Procs {
         }
         return out;
     }
+
+    private static final java.util.regex.Pattern LISTENING = java.util.regex.Pattern.compile("listening on [^ ]+:(\\d+)");
+
+    /**
+     * Waits until a server process prints {@code listening on <host>:<port>} and returns the port; every
+     * other line of its output goes to {@code otherLines}. Destroys the process if it does not come up.
+     */
+    static int awaitListening(Process p, String name, long timeoutSeconds,
+                              java.util.function.Consumer<String> otherLines) throws IOException {
+        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    java.util.regex.Matcher m = LISTENING.matcher(line);
+                    if (!port.isDone() && m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    } else {
+                        otherLines.accept(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            port.completeExceptionally(new IOException(name + " exited before listening"));
+        }, name + "-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return port.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException(name + " did not start: " + e.getMessage(), e);
+        }
+    }
 }

@@ -1,20 +1,16 @@
 package ephemeral.e2e.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +20,6 @@ import java.util.regex.Pattern;
  * generator's file descriptors don't count against it.
  */
 final class ServerProcess implements BenchServer {
-    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
 
     private final Process process;
     final int port;
@@ -50,29 +45,7 @@ final class ServerProcess implements BenchServer {
         command.addAll(loadFlags(jar));
         command.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-            port.completeExceptionally(new IOException("signaling server exited before listening"));
-        }, "server-log");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return new ServerProcess(p, port.get(30, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException("signaling server did not start: " + e.getMessage(), e);
-        }
+        return new ServerProcess(p, Procs.awaitListening(p, "signaling server", 30, line -> { }));
     }
 
     private static final String[][] LOAD_FLAGS = {

@@ -1,31 +1,32 @@
 package ephemeral.signaling.roster;
 
 /**
- * A token bucket's state: {@code burst} events at once, refilled at {@code perSecond}. The numbers live in
- * {@link Fairness}; this is only what one (wanter, page), (wanter, holder) or holder has used. Guarded by
- * the {@link Hub}'s lock.
+ * A token bucket's state: {@link Fairness#burst} events at once, refilled at {@code perSecond}. The rates
+ * live in {@link Fairness}; this is only what one (wanter, page), (wanter, holder) or holder has used.
+ * Guarded by the {@link Hub}'s lock.
  */
 final class Rate {
     private double tokens = Double.NaN; // full on first use
     private long last;
 
-    boolean available(long now, double perSecond, int burst) {
-        refill(now, perSecond, burst);
+    boolean available(long now, double perSecond) {
+        refill(now, perSecond);
         return tokens >= 1;
     }
 
-    void take(long now, double perSecond, int burst) {
-        refill(now, perSecond, burst);
+    void take(long now, double perSecond) {
+        refill(now, perSecond);
         tokens -= 1;
     }
 
     /** Nanoseconds until one token is there (0 if it is now). */
-    long nanosUntilAvailable(long now, double perSecond, int burst) {
-        refill(now, perSecond, burst);
+    long nanosUntilAvailable(long now, double perSecond) {
+        refill(now, perSecond);
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perSecond * 1e9);
     }
 
-    private void refill(long now, double perSecond, int burst) {
+    private void refill(long now, double perSecond) {
+        int burst = Fairness.burst(perSecond);
         if (Double.isNaN(tokens)) {
             tokens = burst;
         } else {

@@ -46,7 +46,7 @@ final class Router {
         if (want == null) {
             return;
         }
-        long wait = want.routes.nanosUntilAvailable(now, fairness.wantRoutes(), Fairness.burst(fairness.wantRoutes()));
+        long wait = want.routes.nanosUntilAvailable(now, fairness.wantRoutes());
         if (wait > 0) {
             page.pend(wanter, exclude);
             deferBy(page, wanter, want, wait);
@@ -64,9 +64,9 @@ final class Router {
             return; // nobody eligible: pending until a holder announces the page
         }
         page.unpend(wanter);
-        want.routes.take(now, fairness.wantRoutes(), Fairness.burst(fairness.wantRoutes()));
-        wanter.toHolder(holder.id()).take(now, fairness.pairRoutes(), Fairness.burst(fairness.pairRoutes()));
-        holder.asHolder.take(now, fairness.holderRequests(), Fairness.burst(fairness.holderRequests()));
+        want.routes.take(now, fairness.wantRoutes());
+        wanter.toHolder(holder.id()).take(now, fairness.pairRoutes());
+        holder.asHolder.take(now, fairness.holderRequests());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
         holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
         // the wanter learns whom it waits for, so a holder that never answers can be excluded next time
@@ -85,11 +85,11 @@ final class Router {
 
     /** Whether both rates allow it; a pair that never met has a full bucket, so nothing is made for it here. */
     private boolean mayAsk(Peer wanter, Peer holder, long now) {
-        if (!holder.asHolder.available(now, fairness.holderRequests(), Fairness.burst(fairness.holderRequests()))) {
+        if (!holder.asHolder.available(now, fairness.holderRequests())) {
             return false;
         }
         Rate pair = wanter.toHolderIfAny(holder.id());
-        return pair == null || pair.available(now, fairness.pairRoutes(), Fairness.burst(fairness.pairRoutes()));
+        return pair == null || pair.available(now, fairness.pairRoutes());
     }
 
     private void deferBy(Page page, Peer wanter, Peer.Want want, long nanos) {
