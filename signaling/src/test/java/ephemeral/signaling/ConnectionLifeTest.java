@@ -15,8 +15,10 @@ class ConnectionLifeTest extends ServerTest {
         Limits d = Limits.DEFAULTS;
         Limits fast = new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
                 d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
-        // fairness rates opened too: the flood of wants must reach the slow reader as fast as it is sent
-        return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(64).withLimits(fast)
+        // fairness rates opened too: the flood of wants must reach the slow reader as fast as it is sent.
+        // The outbox bound stays above one round of the flood (500 wants): the flooding wanter gets a
+        // `routed` for each, and on a loaded machine its reader may lag a whole round behind.
+        return super.config().withHeartbeat(1, 3).withMaxOutboxMessages(1024).withLimits(fast)
                 .withGuards(openRates());
     }
 

@@ -21,7 +21,8 @@ class HttpTest extends ServerTest {
         var home = get("/");
         assertEquals(200, home.statusCode());
         assertTrue(home.body().contains("<html") || home.body().contains("<!doctype"), home.body());
-        assertTrue(home.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertTrue(home.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self' "
+                + inlineScriptHash(home.body()) + ";"), "the app's own files and its one inline script, nothing else");
         assertEquals("no-referrer", home.headers().firstValue("Referrer-Policy").orElse(""));
         String csp = home.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("connect-src 'self' ws://127.0.0.1:" + server.port() + " wss://127.0.0.1:" + server.port() + ";"),
@@ -34,6 +35,15 @@ class HttpTest extends ServerTest {
         assertEquals(404, get("/" + hash("page").toUpperCase()).statusCode());
         assertEquals(404, get("/nothing-here").statusCode());
         assertEquals(200, get("/healthz").statusCode());
+    }
+
+    /** The CSP hash source of the page's inline script, computed here independently of the server. */
+    private static String inlineScriptHash(String html) throws Exception {
+        int from = html.indexOf("<script>") + "<script>".length();
+        String script = html.substring(from, html.indexOf("</script>", from));
+        assertTrue(script.contains("new WebSocket("), "the inline script is the early signaling: " + script);
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "'sha256-" + java.util.Base64.getEncoder().encodeToString(digest) + "'";
     }
 
     @Test

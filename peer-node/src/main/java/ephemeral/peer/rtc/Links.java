@@ -125,16 +125,36 @@ public final class Links {
         l.onRemoteSignal(data);
     }
 
+    /**
+     * Whether a new connection to {@code peer} fits the caps. At the total cap the oldest connection that
+     * has not connected yet is closed to make room (a handshake backlog, as TCP's SYN cache does): otherwise
+     * a flood of requests from fresh peer ids, each left unanswered, would fill every slot and shut honest
+     * wanters out until the connect timeout. An honest handshake takes well under a second and could only be
+     * displaced by MAX_LINKS newer requests within it, more than the server routes to one holder in 5 s
+     * (docs/protocol.md, "Fair routing"). The per-peer cap is never relieved that way.
+     */
     private boolean roomFor(String peer) {
-        int total = 0;
-        for (List<Link> l : byPeer.values()) {
-            total += l.size();
+        if (byPeer.getOrDefault(peer, List.of()).size() >= MAX_LINKS_PER_PEER) {
+            LOG.debug("connection cap per peer reached for {}", peer);
+            return false;
         }
-        boolean room = total < MAX_LINKS && byPeer.getOrDefault(peer, List.of()).size() < MAX_LINKS_PER_PEER;
-        if (!room) {
-            LOG.debug("connection cap reached ({} in all, peer {})", total, peer);
+        List<Link> all = all();
+        if (all.size() < MAX_LINKS) {
+            return true;
         }
-        return room;
+        Link oldest = null;
+        for (Link l : all) {
+            if (!l.isConnected() && (oldest == null || l.createdNanos() < oldest.createdNanos())) {
+                oldest = l;
+            }
+        }
+        if (oldest == null) {
+            LOG.debug("connection cap reached ({} connected)", all.size());
+            return false;
+        }
+        LOG.debug("connection cap reached: closing unconnected link {} to {}", oldest.id(), oldest.remotePeer());
+        oldest.close();
+        return true;
     }
 
     /** Closes idle links and links that never connected. */

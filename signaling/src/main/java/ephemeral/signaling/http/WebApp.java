@@ -1,11 +1,14 @@
 package ephemeral.signaling.http;
 
 import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
@@ -15,9 +18,10 @@ import java.util.regex.Pattern;
 public final class WebApp {
     /**
      * Everything the app needs is its own files and its own server's WebSocket; peers' content is only
-     * ever text or a download. {@code %s} is the WebSocket sources of the host the page was loaded from.
+     * ever text or a download. The {@code %s} are the app page's one inline script (by its hash) and the
+     * WebSocket sources of the host the page was loaded from.
      */
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
+    static final String CSP = "default-src 'self'; script-src 'self' %s; style-src 'self'; "
             + "connect-src 'self' %s; img-src 'self' blob: data:; media-src 'self' blob:; "
             + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** The app uses none of these; a page of a peer's content can't ask for them either. */
@@ -25,10 +29,33 @@ public final class WebApp {
             + "display-capture=(), clipboard-read=()";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
 
+    private static final String INLINE_OPEN = "<script>";
+    private static final String INLINE_CLOSE = "</script>";
     private final byte[] indexHtml;
+    /** {@code 'sha256-…'} of the app page's inline script. */
+    private final String inlineScript;
 
     private WebApp(byte[] indexHtml) {
         this.indexHtml = indexHtml;
+        this.inlineScript = inlineScriptHash(new String(indexHtml, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The CSP source that allows the page's one inline script (index.html's early signaling) and nothing
+     * else inline: {@code 'sha256-<base64>'} of the text between {@code <script>} and {@code </script>}.
+     */
+    static String inlineScriptHash(String html) {
+        int open = html.indexOf(INLINE_OPEN);
+        if (open < 0) {
+            return "";
+        }
+        int from = open + INLINE_OPEN.length();
+        int close = html.indexOf(INLINE_CLOSE, from);
+        if (close < 0 || html.indexOf(INLINE_OPEN, close) >= 0) {
+            throw new IllegalStateException("index.html: exactly one complete inline <script> is allowed");
+        }
+        byte[] script = html.substring(from, close).getBytes(StandardCharsets.UTF_8);
+        return "'sha256-" + Base64.getEncoder().encodeToString(Sha256.digest().digest(script)) + "'";
     }
 
     public static WebApp fromClasspath() {
@@ -42,8 +69,8 @@ public final class WebApp {
         }
     }
 
-    public static void secureHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", String.format(CSP, webSocketSources(ctx.header("Host"))));
+    public void secureHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", String.format(CSP, inlineScript, webSocketSources(ctx.header("Host"))));
         ctx.header("Permissions-Policy", PERMISSIONS);
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -96,6 +96,7 @@ export class PageFetch {
     this.rejected = 0; // how many times bytes failed verification
     this.lastError = null;
     this.timer = null;
+    this.skipRewant = false; // see wantedEarly
     this.startedAt = 0;
     this.bytesAtStart = 0;
     if (expectedSize !== undefined && expectedSize !== null) this.expect(expectedSize);
@@ -140,8 +141,21 @@ export class PageFetch {
     this.want();
   }
 
+  /**
+   * The first `want` went out before the modules loaded (index.html's early script), on the connection
+   * whose `welcome` is about to be handled: that welcome must not send it again.
+   */
+  wantedEarly() {
+    this.state = 'waiting';
+    this.skipRewant = true;
+  }
+
   /** Re-sends the `want` at once after a signaling reconnect (peer ids changed: exclusions are void). */
   rewant() {
+    if (this.skipRewant) {
+      this.skipRewant = false;
+      return;
+    }
     if (!this.accepts()) return;
     this.liars.clear();
     this.failed.clear();
@@ -347,10 +361,10 @@ export class PageFetch {
     // every holder but the liars failed once: give them another chance
     if (this.failed.size > 0 && this.failed.size + this.liars.size >= this.holders()) this.failed.clear();
     const exclude = this.newestExcluded(this.maxExclude());
-    markOnce('want-sent');
     const msg = { type: 'want', hash: this.hash };
     if (exclude.length) msg.exclude = exclude;
-    this.send(msg);
+    // before the signaling connection is welcomed nothing is sent: `welcome` re-wants (Node#onWelcome)
+    if (this.send(msg)) markOnce('want-sent');
     this.onUpdate();
   }
 }

@@ -122,7 +122,8 @@ export class Node extends EventTarget {
       },
     });
     this.fetches.set(hash, fetch);
-    fetch.start();
+    if (this.signaling.takeEarlyWant(hash)) fetch.wantedEarly();
+    else fetch.start();
     return fetch;
   }
 

@@ -36,6 +36,19 @@ export class SignalingClient {
     this.onWelcome = () => {};
     this.onMessage = () => {};
     this.onState = () => {};
+    this.early = claimEarly(url);
+  }
+
+  /**
+   * Whether index.html's early script already sent `want` for `hash` on this connection's `welcome`
+   * (then the fetch must not send it again). True at most once.
+   * @param {string} hash
+   * @returns {boolean}
+   */
+  takeEarlyWant(hash) {
+    if (!this.early || this.early.wanted !== hash) return false;
+    this.early.wanted = null;
+    return true;
   }
 
   /** @returns {string} the signaling URL for the page's own origin */
@@ -46,7 +59,16 @@ export class SignalingClient {
   /** Connects (and keeps reconnecting until `stop()`). */
   start() {
     this.stopped = false;
-    this.connect();
+    const early = this.early;
+    this.early = null;
+    if (!early) {
+      this.connect();
+      return;
+    }
+    // take over the socket index.html opened, and handle what it received meanwhile, in order
+    this.onState('connecting');
+    this.attach(early.ws);
+    for (const data of early.messages) this.receive(data);
   }
 
   /** Closes for good. */
@@ -126,26 +148,12 @@ export class SignalingClient {
       this.retry();
       return;
     }
+    this.attach(ws);
+  }
+
+  attach(ws) {
     this.ws = ws;
-    ws.onmessage = (ev) => {
-      if (typeof ev.data !== 'string') return;
-      let msg;
-      try {
-        msg = JSON.parse(ev.data);
-      } catch (e) {
-        return;
-      }
-      if (msg.type === 'welcome') {
-        this.welcome = msg;
-        this.queue = []; // meant for the peers of an earlier connection
-        this.pace(msg.limits);
-        this.backoff = BACKOFF_MIN_MS;
-        this.onState('open');
-        this.onWelcome(msg);
-      } else {
-        this.onMessage(msg);
-      }
-    };
+    ws.onmessage = (ev) => this.receive(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.welcome = null;
@@ -157,10 +165,46 @@ export class SignalingClient {
     ws.onerror = () => {}; // onclose follows
   }
 
+  receive(data) {
+    if (typeof data !== 'string') return;
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (msg.type === 'welcome') {
+      this.welcome = msg;
+      this.queue = []; // meant for the peers of an earlier connection
+      this.pace(msg.limits);
+      this.backoff = BACKOFF_MIN_MS;
+      this.onState('open');
+      this.onWelcome(msg);
+    } else {
+      this.onMessage(msg);
+    }
+  }
+
   retry() {
     if (this.stopped) return;
     const delay = this.backoff;
     this.backoff = Math.min(this.backoff * 2, BACKOFF_MAX_MS);
     this.timer = setTimeout(() => this.connect(), delay);
   }
+}
+
+/**
+ * The socket index.html's early script opened for `url`, if it is still usable: taken once, and from
+ * then on that script sends nothing more.
+ * @param {string} url
+ * @returns {{ws: WebSocket, messages: string[], wanted: ?string}|null}
+ */
+function claimEarly(url) {
+  const early = globalThis.earlySignaling;
+  if (!early || early.claimed || !early.ws || early.ws.url !== url) return null;
+  early.claimed = true;
+  delete globalThis.earlySignaling;
+  const state = early.ws.readyState;
+  if (state === WebSocket.CLOSING || state === WebSocket.CLOSED) return null;
+  return early;
 }
