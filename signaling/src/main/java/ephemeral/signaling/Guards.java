@@ -6,34 +6,59 @@ import ephemeral.signaling.roster.Fairness;
  * What keeps one peer, or one address, from starving the others or the server (docs/protocol.md, "Fair
  * routing" and "Limits and errors"). Defaults in {@link #DEFAULTS}.
  *
- * @param fairness                 request rates per wanter, per (wanter, holder) and per holder; reports
- * @param maxRosterEntries         holder plus wanter entries over all pages [1,000,000 ≈ 700 MB of heap at
- *                                 most]; past it {@code have} and new {@code want}s get {@code server_full}
- * @param maxConnectionsPerAddress WebSocket connections from one IP address [256: room for a shared NAT];
- *                                 0 = no limit (behind a reverse proxy every peer has the proxy's address)
+ * @param fairness                   request rates per wanter, per (wanter, holder) and per holder; reports
+ * @param maxRosterEntries           holder plus wanter entries over all pages [1,000,000, or fewer when the
+ *                                   heap is small: one entry per KiB of max heap, about twice what an entry
+ *                                   costs]; holders may fill {@link #HOLDER_SHARE} of it, the rest is kept for
+ *                                   wants. Past it {@code have} and new {@code want}s get {@code server_full}
+ * @param maxRosterEntriesPerAddress entries of all connections from one address (IPv4, or an IPv6 /64)
+ *                                   [100,000: one seed holding as many pages as a connection may]; past it that
+ *                                   address's {@code have} and new {@code want}s get {@code server_full}, so a
+ *                                   few machines cannot fill the server for everyone; 0 = no limit (behind a
+ *                                   reverse proxy every peer has the proxy's address)
+ * @param maxConnectionsPerAddress   WebSocket connections from one IP address [256: room for a shared NAT];
+ *                                   0 = no limit (behind a reverse proxy)
  */
-public record Guards(Fairness fairness, int maxRosterEntries, int maxConnectionsPerAddress) {
+public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntriesPerAddress, int maxConnectionsPerAddress) {
 
-    public static final Guards DEFAULTS = new Guards(Fairness.DEFAULTS, 1_000_000, 256);
+    /** Share of {@code maxRosterEntries} holders may fill: the rest stays free for wants. */
+    public static final double HOLDER_SHARE = 0.9;
+
+    public static final Guards DEFAULTS = new Guards(Fairness.DEFAULTS, defaultRosterEntries(), 100_000, 256);
+
+    /** 1,000,000, or one entry per KiB of max heap if that is less (an entry costs ~500 B of heap). */
+    static int defaultRosterEntries() {
+        return (int) Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 1024);
+    }
 
     public Guards {
         if (fairness == null) {
             throw new IllegalArgumentException("fairness must not be null");
         }
-        if (maxRosterEntries <= 0 || maxConnectionsPerAddress < 0) {
-            throw new IllegalArgumentException("maxRosterEntries must be positive, maxConnectionsPerAddress >= 0");
+        if (maxRosterEntries <= 0 || maxRosterEntriesPerAddress < 0 || maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("maxRosterEntries must be positive, maxRosterEntriesPerAddress and "
+                    + "maxConnectionsPerAddress >= 0");
         }
     }
 
+    /** Entries holders may fill, of {@code maxRosterEntries}. */
+    public int maxHolderEntries() {
+        return (int) (maxRosterEntries * HOLDER_SHARE);
+    }
+
     public Guards withFairness(Fairness f) {
-        return new Guards(f, maxRosterEntries, maxConnectionsPerAddress);
+        return new Guards(f, maxRosterEntries, maxRosterEntriesPerAddress, maxConnectionsPerAddress);
     }
 
     public Guards withMaxRosterEntries(int n) {
-        return new Guards(fairness, n, maxConnectionsPerAddress);
+        return new Guards(fairness, n, maxRosterEntriesPerAddress, maxConnectionsPerAddress);
     }
 
     public Guards withMaxConnectionsPerAddress(int n) {
-        return new Guards(fairness, maxRosterEntries, n);
+        return new Guards(fairness, maxRosterEntries, maxRosterEntriesPerAddress, n);
+    }
+
+    public Guards withMaxRosterEntriesPerAddress(int n) {
+        return new Guards(fairness, maxRosterEntries, n, maxConnectionsPerAddress);
     }
 }

@@ -71,16 +71,20 @@ public final class Main implements Callable<Integer> {
             description = "Requests one holder is sent per second; past it wants go to other holders or wait (default ${DEFAULT-VALUE}).")
     double holderRequests;
 
-    @Option(names = "--max-roster-entries", defaultValue = "1000000",
-            description = "Holder and wanter entries over all pages; past it: server_full (default ${DEFAULT-VALUE}).")
-    int maxRosterEntries;
+    @Option(names = "--max-roster-entries", description = "Holder and wanter entries over all pages, "
+            + "holders at most 90 %% of them; past it: server_full (default: 1000000, or one per KiB of max heap if less).")
+    Integer maxRosterEntries;
+
+    @Option(names = "--max-roster-entries-per-address", defaultValue = "100000",
+            description = "Entries of all connections from one address (an IPv6 /64); 0 = no limit, e.g. behind a reverse proxy (default ${DEFAULT-VALUE}).")
+    int maxRosterEntriesPerAddress;
 
     @Option(names = "--max-connections-per-address", defaultValue = "256",
             description = "WebSocket connections from one IP address; 0 = no limit, e.g. behind a reverse proxy (default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
-            description = "Serve /api/stats on this address instead of the public port, e.g. 127.0.0.1:9090 (default: the public port).")
+            description = "Serve /api/stats and /metrics on this address instead of the public port, e.g. 127.0.0.1:9090 (default: the public port).")
     String adminListen;
 
     @Option(names = "--permessage-deflate", description = "Accept the WebSocket compression browsers offer, without "
@@ -101,7 +105,8 @@ public final class Main implements Callable<Integer> {
                 .withPeersIntervalMillis(peersIntervalMillis)
                 .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,
                         Fairness.DEFAULTS.reportsToQuarantine(), Fairness.DEFAULTS.quarantineSeconds()),
-                        maxRosterEntries, maxConnectionsPerAddress))
+                        maxRosterEntries != null ? maxRosterEntries : Guards.DEFAULTS.maxRosterEntries(),
+                        maxRosterEntriesPerAddress, maxConnectionsPerAddress))
                 .withAdminListen(adminListen)
                 .withPermessageDeflate(permessageDeflate);
     }

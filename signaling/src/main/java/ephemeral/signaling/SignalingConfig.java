@@ -20,8 +20,8 @@ import java.util.List;
  * @param idleSeconds         a connection silent this long (no pong, no frame) is closed
  * @param maxOutboxMessages   messages queued for one connection before it counts as a slow consumer
  * @param guards              fairness rates, roster budget and per-address connection limit
- * @param adminListen         {@code host:port} of a second listener for {@code /api/stats} (and other operator
- *                            endpoints), which the public port then does not serve; null = the public port
+ * @param adminListen         {@code host:port} of a second listener for {@code /api/stats} and {@code /metrics}
+ *                            (the operator endpoints), which the public port then does not serve; null = the public port
  * @param permessageDeflate   accept the WebSocket compression browsers offer (off: docs/benchmarks.md shows
  *                            it costs far more CPU and memory than it saves on frames of a few hundred bytes)
  */

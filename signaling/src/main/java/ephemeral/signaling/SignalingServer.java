@@ -3,6 +3,7 @@ package ephemeral.signaling;
 import ephemeral.protocol.Codec;
 import ephemeral.signaling.http.HostPolicy;
 import ephemeral.signaling.http.WebApp;
+import ephemeral.signaling.metrics.ServerMetrics;
 import ephemeral.signaling.roster.Hub;
 import ephemeral.signaling.ws.OriginPolicy;
 import ephemeral.signaling.ws.SignalingSocket;
@@ -22,10 +23,14 @@ import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletConta
 public final class SignalingServer {
     private final SignalingConfig config;
     private final Javalin app;
-    /** The operators' listener, when {@code --admin-listen} gives one; else null and the public port serves it. */
+    /**
+     * The operators' listener ({@code /api/stats}, {@code /metrics}) when {@code --admin-listen} gives one; else
+     * null and the public port serves them.
+     */
     private final Javalin admin;
     private final Hub hub;
     private final SignalingSocket socket;
+    private final ServerMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private volatile FrameTap tap;
 
@@ -37,8 +42,10 @@ public final class SignalingServer {
             return t;
         });
         this.hub = new Hub(config.limits(), config.guards().fairness(), config.guards().maxRosterEntries(),
+                config.guards().maxHolderEntries(), config.guards().maxRosterEntriesPerAddress(),
                 config.peersIntervalMillis(), scheduler);
         this.socket = new SignalingSocket(config, hub, () -> tap);
+        this.metrics = new ServerMetrics(this::stats, socket::refused);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         HostPolicy hosts = new HostPolicy(config.allowedHosts());
         WebApp web = WebApp.fromClasspath();
@@ -79,6 +86,7 @@ public final class SignalingServer {
             cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
             if (config.adminListen() == null) {
                 cfg.routes.get("/api/stats", this::serveStats);
+                cfg.routes.get("/metrics", this::serveMetrics);
             }
             cfg.routes.get("/", web::home);
             cfg.routes.get("/{hash}", web::page);
@@ -93,11 +101,17 @@ public final class SignalingServer {
             cfg.jetty.port = Integer.parseInt(hostPort.substring(colon + 1));
             cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
             cfg.routes.get("/api/stats", this::serveStats);
+            cfg.routes.get("/metrics", this::serveMetrics);
         });
     }
 
     private void serveStats(io.javalin.http.Context ctx) {
         ctx.contentType("application/json").result(Codec.encode(stats()));
+    }
+
+    private void serveMetrics(io.javalin.http.Context ctx) {
+        ServerMetrics.Scrape scrape = metrics.scrape(ctx.header("Accept"));
+        ctx.contentType(scrape.contentType()).result(scrape.body());
     }
 
     /** Builds the server without starting it. */
@@ -119,7 +133,7 @@ public final class SignalingServer {
         return app.port();
     }
 
-    /** The operators' listener's port, or -1 when the public port serves {@code /api/stats}. */
+    /** The operators' listener's port, or -1 when the public port serves {@code /api/stats} and {@code /metrics}. */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
     }
@@ -131,6 +145,7 @@ public final class SignalingServer {
             admin.stop();
         }
         scheduler.shutdownNow();
+        metrics.close();
     }
 
     public SignalingConfig config() {
@@ -146,6 +161,6 @@ public final class SignalingServer {
         Hub.RosterStats r = hub.stats();
         return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
                 r.requestsDeferred(), r.reports(), r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent(),
-                socket.connectionsRefused(), socket.closedForAbuse());
+                socket.connectionsRefused(), socket.closedForAbuse(), socket.closedSlowConsumers());
     }
 }

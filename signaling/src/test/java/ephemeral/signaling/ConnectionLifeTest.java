@@ -71,6 +71,7 @@ class ConnectionLifeTest extends ServerTest {
             }
             wanter.awaitPeers(page, 0, 1); // the slow reader left the page's roster
             assertEquals(1, server.stats().holders());
+            assertEquals(1, server.stats().closedSlowConsumers(), "closed for its outbox, counted once (/metrics)");
         }
     }
 }

@@ -8,6 +8,7 @@ import ephemeral.signaling.roster.Fairness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,28 +72,37 @@ class FairnessTest extends ServerTest {
     }
 
     @Test
-    void aHolderReportedByThreeWantersIsChosenOnlyWhenNoOtherCanBe() throws Exception {
+    void aHolderReportedFromThreeAddressesIsChosenOnlyWhenNoOtherCanBe() throws Exception {
         String page = hash("reported");
         TestClient bad = client();
         TestClient good = client();
         bad.have(page);
         good.have(page);
         bad.awaitPeers(page, 2, 0);
-        for (int i = 0; i < 3; i++) {
-            TestClient w = client();
-            w.want(page, good.peerId); // routed to the bad one
-            assertEquals(bad.peerId, w.await("routed").get("holder").asText());
-            w.send("{\"type\":\"report\",\"hash\":\"" + page + "\",\"peer\":\"" + bad.peerId + "\",\"reason\":\"silent\"}");
+        // three wanters on three addresses (127.0.0.2-4 are this machine's loopback too), each routed to the
+        // bad holder, each reporting it
+        List<StalledClient> reporters = new ArrayList<>();
+        try {
+            for (int i = 2; i <= 4; i++) {
+                StalledClient w = new StalledClient(server.port(), InetAddress.getByName("127.0.0." + i));
+                reporters.add(w);
+                w.sendText("{\"type\":\"want\",\"hash\":\"" + page + "\",\"exclude\":[\"" + good.peerId + "\"]}");
+                w.sendText("{\"type\":\"report\",\"hash\":\"" + page + "\",\"peer\":\"" + bad.peerId + "\",\"reason\":\"silent\"}");
+            }
+            awaitStat(() -> server.stats().reports() == 3);
+            for (int i = 0; i < 4; i++) {
+                TestClient w = client();
+                w.want(page);
+                assertEquals(good.peerId, w.await("routed").get("holder").asText(), "the quarantined holder is passed over");
+            }
+            TestClient last = client();
+            last.want(page, good.peerId);
+            assertEquals(bad.peerId, last.await("routed").get("holder").asText(), "but not shut out when it is the only one");
+        } finally {
+            for (StalledClient r : reporters) {
+                r.close();
+            }
         }
-        awaitStat(() -> server.stats().reports() == 3);
-        for (int i = 0; i < 4; i++) {
-            TestClient w = client();
-            w.want(page);
-            assertEquals(good.peerId, w.await("routed").get("holder").asText(), "the quarantined holder is passed over");
-        }
-        TestClient last = client();
-        last.want(page, good.peerId);
-        assertEquals(bad.peerId, last.await("routed").get("holder").asText(), "but not shut out when it is the only one");
     }
 
     @Test

@@ -13,21 +13,23 @@ import org.junit.jupiter.api.Test;
 class GuardsTest extends ServerTest {
     @Override
     SignalingConfig config() {
-        return super.config().withGuards(Guards.DEFAULTS.withMaxRosterEntries(5).withMaxConnectionsPerAddress(4));
+        // 10 entries: holders may fill 9, one stays for a want
+        return super.config().withGuards(Guards.DEFAULTS.withMaxRosterEntries(10).withMaxConnectionsPerAddress(4));
     }
 
     @Test
     void aFullRosterRefusesNewEntriesAndKeepsTheOld() {
         TestClient c = client();
-        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(4) + "]}");
+        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(9) + "]}");
         c.awaitPeers(hash("0"), 1, 0);
-        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(6) + "]}");
+        c.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(10) + "]}");
         c.awaitError("server_full");
-        assertEquals(4, server.stats().holders(), "the refused have changed nothing");
-        c.want(hash("wanted"));
-        assertEquals(5, waitHolderPlusWanters(5));
-        c.want(hash("one too many"));
-        c.awaitError("server_full");
+        assertEquals(9, server.stats().holders(), "the refused have changed nothing");
+        TestClient wanter = client();
+        wanter.want(hash("wanted")); // holders filled their share, not the room kept for wants
+        assertEquals(10, waitHolderPlusWanters(10));
+        wanter.want(hash("one too many"));
+        wanter.awaitError("server_full");
     }
 
     @Test

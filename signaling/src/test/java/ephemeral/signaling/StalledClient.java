@@ -3,6 +3,7 @@ package ephemeral.signaling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,7 +17,12 @@ final class StalledClient implements AutoCloseable {
     private final OutputStream out;
 
     StalledClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, InetAddress.getLoopbackAddress());
+    }
+
+    /** @param from the local address to connect from: any 127.x.y.z is this machine's loopback too */
+    StalledClient(int port, InetAddress from) throws IOException {
+        socket = new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0);
         socket.setReceiveBufferSize(4096);
         out = socket.getOutputStream();
         String key = Base64.getEncoder().encodeToString("stalled-client-k".getBytes(StandardCharsets.US_ASCII));

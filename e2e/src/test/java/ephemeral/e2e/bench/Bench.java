@@ -36,6 +36,7 @@ public final class Bench {
         all.put("ttc", BrowserBench::timeToContent);
         all.put("throughput", BrowserBench::throughput);
         all.put("seed", SeedBench::seed);
+        all.put("attacks", AttackBench::attacks);
         return all;
     }
 

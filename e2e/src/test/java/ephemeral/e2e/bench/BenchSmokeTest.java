@@ -36,6 +36,12 @@ class BenchSmokeTest {
         double perPeer = figure(result, "storm.peers_messages_per_peer");
         assertTrue(perPeer >= 1 && perPeer <= 10, perPeer + " peers messages per joining peer");
         assertTrue(figure(result, "ttc.navigation_to_content.p50") > 0, "no page was shown");
+        // attacks on this build: every row ran; a flood steered with exclude reached its victim, at most at the
+        // per-holder rate (50/s, burst 100 over the window); innocents kept routing meanwhile
+        assertTrue(result.figures().stream().noneMatch(f -> f.name().matches("attacks\\..*\\.(run|attack)_failed")), "an attack did not run");
+        double victim = figure(result, "attacks.flood.after.victim_requests_per_s");
+        assertTrue(victim > 0 && victim <= 50 + 100.0 / AttackScale.SMOKE.windowSeconds(), victim + " requests/s reached the flooded holder");
+        assertTrue(figure(result, "attacks.flood.after.innocent.p50") < 1_000, "innocents were not routed during the flood");
         Path out = Path.of("target", "benchmarks-smoke.md");
         Files.writeString(out, md);
         assertTrue(md.contains("| `routing.throughput` |"));

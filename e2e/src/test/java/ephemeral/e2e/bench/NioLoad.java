@@ -61,6 +61,8 @@ final class NioLoad implements AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Client> clients = new ArrayList<>();
     private volatile boolean running = true;
+    /** The loopback source address of client {@code i} (null: the system's choice, 127.0.0.1). */
+    private volatile IntFunction<String> sources;
 
     // zlib state shared by the connections without context takeover (selector thread only), allocated lazily
     private Deflater sharedDeflater;
@@ -79,6 +81,16 @@ final class NioLoad implements AutoCloseable {
         loop = new Thread(this::run, "nio-load");
         loop.setDaemon(true);
         loop.start();
+    }
+
+    /**
+     * Connects later clients from other loopback addresses ({@code 127.x.y.z} is all this machine), so the
+     * server sees them as other hosts: client {@code i} of a {@link #connect} call from {@code sources.apply(i)};
+     * null: from 127.0.0.1 again.
+     */
+    NioLoad from(IntFunction<String> sources) {
+        this.sources = sources;
+        return this;
     }
 
     /** Runs a task on the generator's thread (at once if called from it). */
@@ -460,7 +472,12 @@ final class NioLoad implements AutoCloseable {
                 if (!ws.getHost().equals("127.0.0.1")) {
                     throw new IllegalArgumentException("benchmarks use loopback only: " + ws);
                 }
-                SocketChannel ch = SocketChannel.open(new InetSocketAddress(ws.getHost(), ws.getPort()));
+                SocketChannel ch = SocketChannel.open();
+                IntFunction<String> from = sources;
+                if (from != null) {
+                    ch.bind(new InetSocketAddress(from.apply(i), 0));
+                }
+                ch.connect(new InetSocketAddress(ws.getHost(), ws.getPort()));
                 ch.configureBlocking(false);
                 ch.socket().setTcpNoDelay(true);
                 Client c = new Client(ch, handlers.apply(i), greeted);

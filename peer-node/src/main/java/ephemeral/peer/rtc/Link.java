@@ -237,7 +237,10 @@ public final class Link {
         public void onSuccess(RTCSessionDescription desc) {
             post(() -> {
                 if (!closed) {
-                    pc.setLocalDescription(desc, new Applied(() -> localDescriptionReady(desc)));
+                    // sent before it is applied: the other side works on it while setLocalDescription runs
+                    // (tens of ms on a first visit's path); our candidates come only once it is applied
+                    localDescriptionReady(desc);
+                    pc.setLocalDescription(desc, new Applied(() -> { }));
                 }
             });
         }

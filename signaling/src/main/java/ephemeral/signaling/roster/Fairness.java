@@ -9,7 +9,8 @@ package ephemeral.signaling.roster;
  * @param pairRoutes     content_requests from one wanter to one holder, over all pages [10/s]
  * @param holderRequests content_requests one holder receives in all [50/s]: past it the want goes to
  *                       another holder, or waits
- * @param reportsToQuarantine distinct wanters whose {@code report} of a holder for a page makes the server
+ * @param reportsToQuarantine wanters from distinct addresses (an IPv6 /64 is one) whose {@code report} of a
+ *                       holder for a page makes the server
  *                       stop choosing that holder for that page while others are eligible [3]
  * @param quarantineSeconds   how long that lasts [60]
  */

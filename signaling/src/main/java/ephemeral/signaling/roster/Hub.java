@@ -7,6 +7,7 @@ import ephemeral.protocol.Limits;
 import ephemeral.protocol.ProtocolException;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class Hub {
     private final Object lock = new Object();
     private final Map<String, Peer> peers = new HashMap<>();
     private final Map<String, Page> pages = new HashMap<>();
+    private final Map<String, Source> sources = new HashMap<>();
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final Limits limits;
     private final long countsIntervalNanos;
@@ -38,25 +40,37 @@ public final class Hub {
     private final Router router;
     private final Fairness fairness;
     private final int maxRosterEntries;
+    private final int maxHolderEntries;
+    private final int maxEntriesPerSource;
     private final AtomicLong reports = new AtomicLong();
     private final AtomicLong signalsRelayed = new AtomicLong();
     private final AtomicLong peersMessagesSent = new AtomicLong();
 
-    public Hub(Limits limits, Fairness fairness, int maxRosterEntries, int peersIntervalMillis,
-               ScheduledExecutorService scheduler) {
+    /**
+     * @param maxRosterEntries    holder plus wanter entries over all pages
+     * @param maxHolderEntries    of those, how many holders may fill (the rest is kept for wants)
+     * @param maxEntriesPerSource entries of all connections from one address; 0 = no limit
+     */
+    public Hub(Limits limits, Fairness fairness, int maxRosterEntries, int maxHolderEntries, int maxEntriesPerSource,
+               int peersIntervalMillis, ScheduledExecutorService scheduler) {
         this.fairness = fairness;
         this.maxRosterEntries = maxRosterEntries;
+        this.maxHolderEntries = maxHolderEntries;
+        this.maxEntriesPerSource = maxEntriesPerSource;
         this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get);
         this.limits = limits;
         this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
         this.scheduler = scheduler;
     }
 
-    public Peer connect(Outbox outbox) {
+    /** A new connection from {@code address} (null: unknown). */
+    public Peer connect(Outbox outbox, InetAddress address) {
         synchronized (lock) {
+            Source source = sources.computeIfAbsent(Source.keyOf(address), Source::of);
+            source.peers++;
             Peer peer;
             do {
-                peer = new Peer(Ids.newPeerId(), outbox);
+                peer = new Peer(Ids.newPeerId(), outbox, source);
             } while (peers.putIfAbsent(peer.id(), peer) != null);
             return peer;
         }
@@ -79,6 +93,11 @@ public final class Hub {
                 page.removeWanter(peer);
                 wanterEntries--;
                 changed(page);
+            }
+            Source source = peer.source;
+            source.entries -= peer.held.size() + peer.wanted.size();
+            if (--source.peers == 0) {
+                sources.remove(source.key);
             }
             peer.held.clear();
             peer.wanted.clear();
@@ -118,7 +137,7 @@ public final class Hub {
             throw new ProtocolException(ErrorCode.TOO_MANY_HASHES,
                     "a connection holds at most " + limits.maxHashesPerConnection() + " pages");
         }
-        requireRoom(fresh);
+        requireRoom(peer, fresh, true);
         long now = System.nanoTime();
         for (String hash : hashes) {
             if (peer.held.contains(hash)) {
@@ -133,6 +152,9 @@ public final class Hub {
             }
             page.addHolder(peer);
             holderEntries++;
+            if (!wasMember) {
+                peer.source.entries++; // a wanter that now holds the page keeps its one entry
+            }
             router.routePending(page, peer, now);
             // A bulk announce (a seed's) learns the counts from the coalesced broadcast instead.
             if (!wasMember && hashes.size() == 1) {
@@ -150,6 +172,7 @@ public final class Hub {
             Page page = pages.get(hash);
             page.removeHolder(peer);
             holderEntries--;
+            peer.source.entries--;
             changed(page);
         }
     }
@@ -161,7 +184,7 @@ public final class Hub {
                     "a connection wants at most " + limits.maxWantsPerConnection() + " pages at once", hash);
         }
         if (fresh) {
-            requireRoom(1);
+            requireRoom(peer, 1, false);
         }
         long now = System.nanoTime();
         Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
@@ -169,6 +192,7 @@ public final class Hub {
             peer.wanted.put(page.hash, new Peer.Want());
             page.addWanter(peer);
             wanterEntries++;
+            peer.source.entries++;
         }
         router.tryRoute(page, peer, exclude, now);
         if (fresh) {
@@ -179,11 +203,20 @@ public final class Hub {
         }
     }
 
-    /** The server's memory is bounded by its roster, not by what peers care to announce. */
-    private void requireRoom(int entries) {
-        if (holderEntries + wanterEntries + entries > maxRosterEntries) {
+    /**
+     * The server's memory is bounded by its roster, not by what peers care to announce; and no one address
+     * can take it all, nor can holders take the room kept for wants (docs/protocol.md, "Limits and errors").
+     */
+    private void requireRoom(Peer peer, int entries, boolean holding) {
+        if (holderEntries + wanterEntries + entries > maxRosterEntries
+                || holding && holderEntries + entries > maxHolderEntries) {
+            throw new ProtocolException(ErrorCode.SERVER_FULL, "this server's rosters are full ("
+                    + (holding ? maxHolderEntries + " holder entries" : maxRosterEntries + " entries") + "); try again later");
+        }
+        if (maxEntriesPerSource > 0 && peer.source.entries + entries > maxEntriesPerSource) {
             throw new ProtocolException(ErrorCode.SERVER_FULL,
-                    "this server's rosters are full (" + maxRosterEntries + " entries); try again later");
+                    "connections from this address hold their share of the rosters (" + maxEntriesPerSource
+                            + " entries); try again later");
         }
     }
 
@@ -196,7 +229,8 @@ public final class Hub {
         }
         Page page = pages.get(m.hash());
         if (page != null) {
-            page.report(holder, wanter.id(), now, fairness);
+            // counted per address: sybil connections of one machine are one reporter
+            page.report(holder, wanter.source.key, now, fairness);
         }
         reports.incrementAndGet();
     }
@@ -208,6 +242,7 @@ public final class Hub {
         Page page = pages.get(hash);
         page.removeWanter(peer);
         wanterEntries--;
+        peer.source.entries--;
         changed(page);
     }
 

@@ -170,8 +170,11 @@ final class Page {
         return chosen;
     }
 
-    /** A wanter's report of a holder; enough distinct reporters quarantine it. Returns true if that happened. */
-    boolean report(Peer holder, String reporterId, long now, Fairness fairness) {
+    /**
+     * A wanter's report of a holder; reports from enough distinct sources (addresses, {@link Source})
+     * quarantine it. Returns true if that happened.
+     */
+    boolean report(Peer holder, String reporterSource, long now, Fairness fairness) {
         if (!holds(holder)) {
             return false;
         }
@@ -179,7 +182,7 @@ final class Page {
             reports = new HashMap<>();
         }
         Reports r = reports.computeIfAbsent(holder.id(), id -> new Reports());
-        r.by.add(reporterId);
+        r.by.add(reporterSource);
         if (r.by.size() < fairness.reportsToQuarantine()) {
             return false;
         }

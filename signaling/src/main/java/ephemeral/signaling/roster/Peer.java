@@ -17,6 +17,8 @@ public final class Peer {
 
     private final String id;
     private final Outbox outbox;
+    /** Where this connection comes from: its entries count toward that address's share. */
+    final Source source;
     final Set<String> held = new HashSet<>();
     /** Pages this peer wants, each with how fast its want may be routed. */
     final Map<String, Want> wanted = new HashMap<>();
@@ -51,9 +53,10 @@ public final class Peer {
     record Pairing(String holderId, String hash) {
     }
 
-    Peer(String id, Outbox outbox) {
+    Peer(String id, Outbox outbox, Source source) {
         this.id = id;
         this.outbox = outbox;
+        this.source = source;
     }
 
     public String id() {

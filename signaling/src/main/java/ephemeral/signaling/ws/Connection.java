@@ -4,6 +4,7 @@ import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.roster.Outbox;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -21,15 +22,18 @@ final class Connection implements Outbox {
     private final Session session;
     private final int maxQueued;
     private final Supplier<FrameTap> tap;
+    /** Shared by all connections: how many were closed as slow consumers. */
+    private final AtomicLong closedSlow;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile String peerId = "";
     private final Callback sent = Callback.from(queued::decrementAndGet, failure -> queued.decrementAndGet());
 
-    Connection(Session session, int maxQueued, Supplier<FrameTap> tap) {
+    Connection(Session session, int maxQueued, Supplier<FrameTap> tap, AtomicLong closedSlow) {
         this.session = session;
         this.maxQueued = maxQueued;
         this.tap = tap;
+        this.closedSlow = closedSlow;
     }
 
     void peerId(String id) {
@@ -43,8 +47,10 @@ final class Connection implements Outbox {
         }
         if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
-            LOG.warn("closing {}: {} frames queued and unread", peerId, maxQueued);
-            close(1008, "slow consumer");
+            if (close(1008, "slow consumer")) {
+                LOG.warn("closing {}: {} frames queued and unread", peerId, maxQueued);
+                closedSlow.incrementAndGet();
+            }
             return;
         }
         FrameTap t = tap.get();
@@ -54,9 +60,12 @@ final class Connection implements Outbox {
         session.sendText(frame, sent);
     }
 
-    void close(int status, String reason) {
+    /** Closes once; true for the call that did. */
+    boolean close(int status, String reason) {
         if (closing.compareAndSet(false, true)) {
             session.close(status, reason, Callback.NOOP);
+            return true;
         }
+        return false;
     }
 }

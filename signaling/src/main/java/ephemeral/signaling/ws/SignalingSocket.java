@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketCreator;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -39,9 +40,11 @@ public final class SignalingSocket {
     private final Hub hub;
     private final Supplier<FrameTap> tap;
     private final Set<Endpoint> open = ConcurrentHashMap.newKeySet();
-    private final AtomicLong errorsSent = new AtomicLong();
+    /** {@code error} frames sent, by {@link ErrorCode#ordinal()}: counted per code without a map lookup. */
+    private final AtomicLongArray refused = new AtomicLongArray(ErrorCode.values().length);
     private final AtomicLong connectionsRefused = new AtomicLong();
     private final AtomicLong closedForAbuse = new AtomicLong();
+    private final AtomicLong closedSlowConsumers = new AtomicLong();
     /** Open connections per remote address, for the per-address limit. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
@@ -101,7 +104,16 @@ public final class SignalingSocket {
     }
 
     public long errorsSent() {
-        return errorsSent.get();
+        long sum = 0;
+        for (int i = 0; i < refused.length(); i++) {
+            sum += refused.get(i);
+        }
+        return sum;
+    }
+
+    /** {@code error} frames sent with this code. */
+    public long refused(ErrorCode code) {
+        return refused.get(code.ordinal());
     }
 
     public long connectionsRefused() {
@@ -110,6 +122,11 @@ public final class SignalingSocket {
 
     public long closedForAbuse() {
         return closedForAbuse.get();
+    }
+
+    /** Connections closed because their outbox overflowed (a peer that stopped reading). */
+    public long closedSlowConsumers() {
+        return closedSlowConsumers.get();
     }
 
     /** Counts a new connection from {@code address}, unless that would pass the per-address limit. */
@@ -152,8 +169,8 @@ public final class SignalingSocket {
         @Override
         public void onWebSocketOpen(Session s) {
             session = s;
-            connection = new Connection(s, config.maxOutboxMessages(), tap);
-            peer = hub.connect(connection);
+            connection = new Connection(s, config.maxOutboxMessages(), tap, closedSlowConsumers);
+            peer = hub.connect(connection, address);
             connection.peerId(peer.id());
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
             open.add(this);
@@ -226,7 +243,7 @@ public final class SignalingSocket {
         }
 
         private void refuse(ProtocolException e) {
-            errorsSent.incrementAndGet();
+            refused.incrementAndGet(e.code().ordinal());
             connection.send(Codec.encode(new ServerMessage.Error(e.code(), e.getMessage(), e.ref())));
         }
 

@@ -84,8 +84,7 @@ export class PeerManager {
     const channel = this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
     (async () => {
       try {
-        await conn.pc.setLocalDescription(await conn.pc.createOffer());
-        if (!conn.closed) this.signal(conn, { sdp: plain(conn.pc.localDescription) });
+        await this.describe(conn, await conn.pc.createOffer());
       } catch (e) {
         console.warn('offer failed', e);
         this.close(conn);
@@ -110,8 +109,7 @@ export class PeerManager {
         conn = this.create(from, hash);
         await conn.pc.setRemoteDescription(data.sdp);
         await this.flush(conn);
-        await conn.pc.setLocalDescription(await conn.pc.createAnswer());
-        if (!conn.closed) this.signal(conn, { sdp: plain(conn.pc.localDescription) });
+        await this.describe(conn, await conn.pc.createAnswer());
       } else if (data.sdp && data.sdp.type === 'answer') {
         if (!conn || conn.pc.signalingState !== 'have-local-offer') return;
         await conn.pc.setRemoteDescription(data.sdp);
@@ -213,6 +211,17 @@ export class PeerManager {
         console.warn('candidate refused', e);
       }
     }
+  }
+
+  /**
+   * Sends our offer or answer, then applies it: the other side can start on it while this side's
+   * setLocalDescription runs (tens of ms, on the path of every first visit). Its candidates follow
+   * through `onicecandidate`, which fires only once it is applied.
+   */
+  async describe(conn, desc) {
+    if (conn.closed) return;
+    this.signal(conn, { sdp: plain(desc) });
+    await conn.pc.setLocalDescription(desc);
   }
 
   signal(conn, data) {

@@ -201,10 +201,11 @@ export class SignalingClient {
  */
 function claimEarly(url) {
   const early = globalThis.earlySignaling;
-  if (!early || early.claimed || !early.ws || early.ws.url !== url) return null;
+  if (!early || early.claimed || !early.ws) return null;
   early.claimed = true;
   delete globalThis.earlySignaling;
   const state = early.ws.readyState;
-  if (state === WebSocket.CLOSING || state === WebSocket.CLOSED) return null;
+  if (early.ws.url !== url) early.ws.close(); // not ours to use: don't leave a second connection open
+  if (early.ws.url !== url || state === WebSocket.CLOSING || state === WebSocket.CLOSED) return null;
   return early;
 }
