@@ -90,19 +90,12 @@ final class Innocents implements AutoCloseable {
 
     private void ask(double wantsPerSecond) {
         SplittableRandom random = new SplittableRandom(10);
-        double perTick = wantsPerSecond / 200; // one tick per 5 ms
-        double[] owed = {0};
-        long[] sent = {0};
-        ticker.scheduleAtFixedRate(() -> {
-            owed[0] += perTick;
-            while (owed[0] >= 1) {
-                owed[0] -= 1;
-                NioLoad.Client w = wanters.get((int) (sent[0]++ % wanters.size()));
-                String page = pages[random.nextInt(pages.length)][random.nextInt(PAGES_PER_HOLDER)];
-                outstanding.put(w.peerId + page, System.nanoTime());
-                w.want(page);
-            }
-        }, 0, 5, TimeUnit.MILLISECONDS);
+        OpenLoop.start(ticker, wantsPerSecond, 5, n -> {
+            NioLoad.Client w = wanters.get((int) (n % wanters.size()));
+            String page = pages[random.nextInt(pages.length)][random.nextInt(PAGES_PER_HOLDER)];
+            outstanding.put(w.peerId + page, System.nanoTime());
+            w.want(page);
+        });
     }
 
     private void routed(String key) {

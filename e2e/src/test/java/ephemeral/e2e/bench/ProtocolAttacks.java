@@ -194,18 +194,9 @@ final class ProtocolAttacks {
                 }
             });
             // every attacker at 190 messages/s, just under the server's per-connection rate (200/s)
-            double perTick = attackers.size() * SignalingBench.PACE_PER_SECOND / 1_000;
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-            double[] owed = {0};
-            long[] sent = {0};
-            ticker.scheduleAtFixedRate(() -> {
-                owed[0] += perTick;
-                while (owed[0] >= 1) {
-                    owed[0] -= 1;
-                    long n = sent[0]++;
-                    attackers.get((int) (n % attackers.size())).send(wants[(int) (n / attackers.size() % wants.length)]);
-                }
-            }, 0, 1, TimeUnit.MILLISECONDS);
+            OpenLoop.start(ticker, attackers.size() * SignalingBench.PACE_PER_SECOND, 1,
+                    n -> attackers.get((int) (n % attackers.size())).send(wants[(int) (n / attackers.size() % wants.length)]));
             try {
                 Thread.sleep(1_000); // past the burst every bucket starts with
                 long cpu0 = server.cpuNanos();
