@@ -55,7 +55,9 @@ final class WireAttacks {
                 left[i] = frameBytes - 1;
             }
             long sent = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.attackSeconds());
+            long cpu0 = server.cpuNanos();
+            long t0 = System.nanoTime();
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(s.attackSeconds());
             ByteBuffer scratch = ByteBuffer.allocate(4096);
             long lastProgress = System.nanoTime();
             while (System.nanoTime() < deadline && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(3)) {
@@ -85,6 +87,8 @@ final class WireAttacks {
                     Thread.sleep(50); // the server reads no more for now: it holds what it has
                 }
             }
+            // whose CPU the sending cost: the server's share says whether it was the server that was busy
+            double serverCores = (server.cpuNanos() - cpu0) / 1e9 / ((System.nanoTime() - t0) / 1e9);
             Thread.sleep(s.holdSeconds() * 1_000L);
             int closedByServer = 0;
             for (int i = 0; i < conns.size(); i++) {
@@ -110,6 +114,8 @@ final class WireAttacks {
                     Figure.info(prefix + "connections_closed_by_server", closedByServer, "of " + conns.size()).withNote(what
                             + (refused > 0 ? "; " + refused + " upgrades refused" : "")),
                     Figure.info(prefix + "sent", sent / 1048576.0, "MB").withNote("bytes the server's socket took (kernel buffers included)"),
+                    Figure.info(prefix + "server_cpu_while_sending", serverCores, "cores")
+                            .withNote("the server process's CPU (all threads) while the attacker sent, of 2 cores"),
                     Figure.info(prefix + "heap_after_gc", heap, "MB").withNote("NaN: the server did not answer"),
                     Figure.info(prefix + "rss", server.rssMb(), "MB"));
         } finally {
