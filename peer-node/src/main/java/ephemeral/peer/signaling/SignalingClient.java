@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,13 @@ public final class SignalingClient {
     private static final long MAX_BACKOFF_MS = 10_000;
     /** Messages waiting for the rate limit; past this, new ones are dropped rather than growing memory. */
     static final int MAX_OUTBOX = 10_000;
+    /**
+     * Messages received and not yet handled by the owner. Past this, new ones are dropped instead of
+     * queued: peers flooding this one through the server (signals, requests) must not grow its memory,
+     * and what is dropped is what their own clocks already cope with losing. A {@code welcome} is never
+     * dropped: everything after it depends on it.
+     */
+    static final int MAX_INBOX = 10_000;
 
     /** Called on the owner's executor. */
     public interface Listener {
@@ -43,6 +52,9 @@ public final class SignalingClient {
     private final ScheduledExecutorService timer;
     private final Listener listener;
     private final HttpClient http;
+    private final int maxInbox;
+    private final AtomicInteger inbox = new AtomicInteger();
+    private final AtomicLong droppedInbound = new AtomicLong();
 
     private final Object lock = new Object();
     private final ArrayDeque<String> outbox = new ArrayDeque<>();
@@ -57,6 +69,11 @@ public final class SignalingClient {
     private long connects;
 
     public SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener) {
+        this(url, owner, timer, listener, MAX_INBOX);
+    }
+
+    SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener, int maxInbox) {
+        this.maxInbox = maxInbox;
         this.url = url;
         this.owner = owner;
         this.timer = timer;
@@ -67,6 +84,11 @@ public final class SignalingClient {
 
     public void start() {
         connect();
+    }
+
+    /** Messages from the server dropped because the owner had {@link #MAX_INBOX} still to handle. */
+    public long droppedInbound() {
+        return droppedInbound.get();
     }
 
     /** Number of successful WebSocket connections so far (reconnects = connects - 1). */
@@ -247,13 +269,27 @@ public final class SignalingClient {
                 partial.setLength(0);
                 try {
                     // a message type this version does not know is skipped (docs/protocol.md, compatibility)
-                    Codec.parseServer(text).ifPresent(m -> owner.execute(() -> listener.onMessage(m)));
+                    Codec.parseServer(text).ifPresent(this::hand);
                 } catch (RuntimeException e) {
                     LOG.warn("ignoring a bad message from the server ({}): {}", e.getMessage(), abbreviate(text));
                 }
             }
             webSocket.request(1);
             return null;
+        }
+
+        private void hand(ServerMessage m) {
+            if (!(m instanceof ServerMessage.Welcome) && inbox.get() >= maxInbox) {
+                if (droppedInbound.getAndIncrement() % 1_000 == 0) {
+                    LOG.warn("{} server messages not yet handled: dropping new ones ({} so far)", maxInbox, droppedInbound.get());
+                }
+                return;
+            }
+            inbox.incrementAndGet();
+            owner.execute(() -> {
+                inbox.decrementAndGet();
+                listener.onMessage(m);
+            });
         }
 
         @Override
