@@ -236,9 +236,17 @@ public final class Link {
         @Override
         public void onSuccess(RTCSessionDescription desc) {
             post(() -> {
-                if (!closed) {
-                    // sent before it is applied: the other side works on it while setLocalDescription runs
-                    // (tens of ms on a first visit's path); our candidates come only once it is applied
+                if (closed) {
+                    return;
+                }
+                if (offerer) {
+                    // an offer goes out only once applied: the answer may come back at once, and an answer
+                    // before our offer is applied would be refused
+                    pc.setLocalDescription(desc, new Applied(() -> localDescriptionReady(desc)));
+                } else {
+                    // an answer is sent before it is applied: the offerer works on it while
+                    // setLocalDescription runs here (tens of ms on a first visit's path); our candidates
+                    // come only once it is applied
                     localDescriptionReady(desc);
                     pc.setLocalDescription(desc, new Applied(() -> { }));
                 }

@@ -84,7 +84,9 @@ export class PeerManager {
     const channel = this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
     (async () => {
       try {
-        await this.describe(conn, await conn.pc.createOffer());
+        // the offer goes out only once applied: an answer arriving before would find no local offer
+        await conn.pc.setLocalDescription(await conn.pc.createOffer());
+        if (!conn.closed) this.signal(conn, { sdp: plain(conn.pc.localDescription) });
       } catch (e) {
         console.warn('offer failed', e);
         this.close(conn);
@@ -109,7 +111,12 @@ export class PeerManager {
         conn = this.create(from, hash);
         await conn.pc.setRemoteDescription(data.sdp);
         await this.flush(conn);
-        await this.describe(conn, await conn.pc.createAnswer());
+        // sent before it is applied: the holder works on it while setLocalDescription runs here (tens of
+        // ms on a first visit's path); our candidates follow through onicecandidate once it is applied
+        const answer = await conn.pc.createAnswer();
+        if (conn.closed) return;
+        this.signal(conn, { sdp: plain(answer) });
+        await conn.pc.setLocalDescription(answer);
       } else if (data.sdp && data.sdp.type === 'answer') {
         if (!conn || conn.pc.signalingState !== 'have-local-offer') return;
         await conn.pc.setRemoteDescription(data.sdp);
@@ -211,17 +218,6 @@ export class PeerManager {
         console.warn('candidate refused', e);
       }
     }
-  }
-
-  /**
-   * Sends our offer or answer, then applies it: the other side can start on it while this side's
-   * setLocalDescription runs (tens of ms, on the path of every first visit). Its candidates follow
-   * through `onicecandidate`, which fires only once it is applied.
-   */
-  async describe(conn, desc) {
-    if (conn.closed) return;
-    this.signal(conn, { sdp: plain(desc) });
-    await conn.pc.setLocalDescription(desc);
   }
 
   signal(conn, data) {
