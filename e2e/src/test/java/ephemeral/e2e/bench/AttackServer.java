@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A signaling server jar (this build's or an older one's) as its own process with its <em>shipped defaults</em>:
@@ -39,11 +37,7 @@ final class AttackServer implements BenchServer {
 
     static AttackServer start(Path jar, String heap) throws IOException {
         List<String> command = new ArrayList<>(List.of(ServerProcess.Paths.java(), "-Xmx" + heap));
-        // e.g. -Dbench.serverJvmArgs=-Xlog:gc:file=/tmp/server-gc.log to see the server's pauses
-        String extraJvm = System.getProperty("bench.serverJvmArgs", "");
-        if (!extraJvm.isBlank()) {
-            command.addAll(List.of(extraJvm.trim().split("\\s+")));
-        }
+        command.addAll(ServerProcess.extraJvmArgs());
         command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         AtomicInteger oom = new AtomicInteger();
@@ -122,10 +116,7 @@ final class AttackServer implements BenchServer {
     /** Java heap in use after a full GC, in MB, or NaN if the server is gone or does not answer jcmd in 30 s. */
     double heapMbAfterGc() {
         try {
-            fullGc();
-            String info = Procs.run(30, ServerProcess.Paths.jdkTool("jcmd"), Long.toString(pid()), "GC.heap_info");
-            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-            return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
+            return ServerProcess.heapUsedAfterGc(pid()) / 1048576.0;
         } catch (IOException e) {
             return Double.NaN;
         } catch (InterruptedException e) {

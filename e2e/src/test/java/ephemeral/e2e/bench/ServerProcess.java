@@ -34,11 +34,7 @@ final class ServerProcess implements BenchServer {
         String otherJar = System.getProperty("bench.serverJar", "");
         Path jar = otherJar.isBlank() ? Paths.repoFile("signaling/target/signaling.jar") : Path.of(otherJar);
         List<String> command = new ArrayList<>(List.of(Paths.java(), "-Xmx1g"));
-        // e.g. -Dbench.serverJvmArgs=-XX:StartFlightRecording=filename=server.jfr to profile the server
-        String extraJvm = System.getProperty("bench.serverJvmArgs", "");
-        if (!extraJvm.isBlank()) {
-            command.addAll(List.of(extraJvm.trim().split("\\s+")));
-        }
+        command.addAll(extraJvmArgs());
         command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", "0"));
         // one machine plays thousands of users: no per-address limit; the routing figures measure capacity, so
         // the per-peer fairness rates (which a closed loop on one page would hit at once) are opened up too
@@ -46,6 +42,15 @@ final class ServerProcess implements BenchServer {
         command.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new ServerProcess(p, Procs.awaitListening(p, "signaling server", 30, line -> { }));
+    }
+
+    /**
+     * JVM options for the server from {@code -Dbench.serverJvmArgs}, e.g.
+     * {@code -XX:StartFlightRecording=filename=server.jfr} to profile it, {@code -Xlog:gc:file=gc.log} for its pauses.
+     */
+    static List<String> extraJvmArgs() {
+        String extra = System.getProperty("bench.serverJvmArgs", "");
+        return extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
     }
 
     private static final String[][] LOAD_FLAGS = {
@@ -81,8 +86,13 @@ final class ServerProcess implements BenchServer {
 
     /** Java heap in use after a full GC, in bytes (via jcmd). */
     long heapUsedAfterGc() throws IOException, InterruptedException {
-        Procs.run(Paths.jdkTool("jcmd"), Long.toString(process.pid()), "GC.run");
-        String info = Procs.run(Paths.jdkTool("jcmd"), Long.toString(process.pid()), "GC.heap_info");
+        return heapUsedAfterGc(process.pid());
+    }
+
+    /** Java heap of the JVM {@code pid} in use after a full GC, in bytes (via jcmd, each call at most 30 s). */
+    static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
+        Procs.run(30, Paths.jdkTool("jcmd"), Long.toString(pid), "GC.run");
+        String info = Procs.run(30, Paths.jdkTool("jcmd"), Long.toString(pid), "GC.heap_info");
         Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
         if (!m.find()) {
             throw new IOException("cannot read heap use from: " + info);

@@ -204,8 +204,10 @@ function claimEarly(url) {
   if (!early || early.claimed || !early.ws) return null;
   early.claimed = true;
   delete globalThis.earlySignaling;
+  if (early.ws.url !== url) {
+    early.ws.close(); // not ours to use: don't leave a second connection open
+    return null;
+  }
   const state = early.ws.readyState;
-  if (early.ws.url !== url) early.ws.close(); // not ours to use: don't leave a second connection open
-  if (early.ws.url !== url || state === WebSocket.CLOSING || state === WebSocket.CLOSED) return null;
-  return early;
+  return state === WebSocket.CLOSING || state === WebSocket.CLOSED ? null : early;
 }
