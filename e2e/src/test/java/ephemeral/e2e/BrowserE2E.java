@@ -1,7 +1,9 @@
 package ephemeral.e2e;
 
+import ephemeral.signaling.SignalingConfig;
 import ephemeral.testing.TestServer;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +22,13 @@ public abstract class BrowserE2E {
 
     @BeforeAll
     void startServerAndBrowsers() {
-        server = TestServer.start();
+        server = TestServer.start("127.0.0.1", configure());
         browsers = Browsers.create();
+    }
+
+    /** Changes a test class makes to the server's default configuration (e.g. TURN); none by default. */
+    protected UnaryOperator<SignalingConfig> configure() {
+        return UnaryOperator.identity();
     }
 
     @AfterEach

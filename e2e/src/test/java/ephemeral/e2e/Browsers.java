@@ -174,6 +174,7 @@ public final class Browsers implements AutoCloseable {
     public static Map<String, Object> firefoxPrefs() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("media.peerconnection.ice.obfuscate_host_addresses", false); // raw host candidates, no mDNS
+        p.put("media.peerconnection.ice.loopback", true);
         p.put("network.dns.disabled", true);
         // a dead proxy for everything but this machine
         p.put("network.proxy.type", 1);

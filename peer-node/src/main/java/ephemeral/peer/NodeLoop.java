@@ -1,6 +1,7 @@
 package ephemeral.peer;
 
 import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.rtc.Ice;
 import ephemeral.peer.rtc.Link;
 import ephemeral.peer.rtc.Links;
 import ephemeral.peer.signaling.SignalingClient;
@@ -98,6 +99,11 @@ final class NodeLoop {
             public void onRemoteChannel(Link link, Channel channel) {
                 fetching.onRemoteChannel(link, channel);
             }
+
+            @Override
+            public void onLinkFailed(Link link) {
+                fetching.onLinkFailed(link.remotePeer(), link.failure());
+            }
         }, config.idleLinkTimeout().toMillis(), Math.max(15_000, stall * 3));
         this.serving = new Serving(store, links, ownerThread, pumps, counters, config.maxConcurrentServes(),
                 config.maxPageBytes(), stall);
@@ -138,7 +144,7 @@ final class NodeLoop {
             peerId = w.peerId();
             maxHashesPerMessage = w.limits().maxHashesPerMessage();
             signaling.setLimits(w.limits());
-            links.setIceServers(w.iceServers());
+            links.setIce(new Ice(w.iceServers(), w.iceTransportPolicy()));
             fetching.setMaxExclude(w.limits().maxExclude());
             announceAll();
             fetching.rewantAll();

@@ -166,6 +166,11 @@ public final class PeerNode implements AutoCloseable {
         return loop.ask(() -> loop.fetching.progress(hash), Optional.empty());
     }
 
+    /** What a fetch in progress waits for now, in words (e.g. "asked holder 3f2a…, no answer yet"). */
+    public Optional<String> status(String hash) {
+        return loop.ask(() -> loop.fetching.status(hash), Optional.empty());
+    }
+
     public PeerStats stats() {
         long[] l = loop.ask(() -> new long[] {loop.links.size(), loop.links.opened()}, new long[] {-1, -1});
         Counters c = loop.counters;
@@ -215,9 +220,9 @@ public final class PeerNode implements AutoCloseable {
             throw new PageUnavailableException("interrupted while fetching " + hash, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            // the fetch's own message says why: nobody online, or what each holder tried did
             throw new PageUnavailableException(cause instanceof TimeoutException
-                    ? "page " + hash + " could not be had in time: no holder delivered it"
-                    : "page " + hash + " could not be had: " + cause.getMessage(), cause);
+                    ? cause.getMessage() : "page " + hash + " could not be had: " + cause.getMessage(), cause);
         }
     }
 }

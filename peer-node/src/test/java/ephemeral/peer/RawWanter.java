@@ -1,13 +1,13 @@
 package ephemeral.peer;
 
 import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.rtc.Ice;
 import ephemeral.peer.rtc.Link;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import ephemeral.testing.TestServer;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -64,7 +64,7 @@ final class RawWanter extends RawSignaling {
             return;
         }
         if (s.data().sdp() != null && s.data().sdp().isOffer()) {
-            link = Link.answer(s.from(), s.hash(), s.data().sdp(), List.of(), owner, new Link.Listener() {
+            link = Link.answer(s.from(), s.hash(), s.data().sdp(), Ice.NONE, owner, new Link.Listener() {
                 @Override
                 public void onSignal(Link l, SignalData data) {
                     send(new ClientMessage.Signal(l.remotePeer(), l.sessionHash(), data));

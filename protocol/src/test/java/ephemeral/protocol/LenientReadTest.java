@@ -30,8 +30,18 @@ class LenientReadTest {
                 + "\"iceServers\":[{\"urls\":\"stun:192.0.2.1\"}],\"limits\":{\"maxExclude\":3,\"maxNew\":1}}")
                 .orElseThrow();
         assertEquals(List.of("stun:192.0.2.1"), w.iceServers().get(0).urls());
+        assertEquals(IceTransportPolicy.ALL, w.iceTransportPolicy());
         assertEquals(3, w.limits().maxExclude());
         assertEquals(Limits.DEFAULTS.maxHashesPerMessage(), w.limits().maxHashesPerMessage());
+    }
+
+    @Test
+    void anIceTransportPolicyItDoesNotKnowReadsAsAll() {
+        String welcome = "{\"type\":\"welcome\",\"peerId\":\"" + P + "\",\"iceTransportPolicy\":\"%s\"}";
+        assertEquals(IceTransportPolicy.RELAY,
+                ((ServerMessage.Welcome) Codec.parseServer(welcome.formatted("relay")).orElseThrow()).iceTransportPolicy());
+        assertEquals(IceTransportPolicy.ALL,
+                ((ServerMessage.Welcome) Codec.parseServer(welcome.formatted("nohost")).orElseThrow()).iceTransportPolicy());
     }
 
     @Test

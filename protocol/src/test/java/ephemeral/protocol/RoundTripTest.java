@@ -42,7 +42,7 @@ class RoundTripTest {
     static final List<ServerMessage> SERVER = List.of(
             new ServerMessage.Welcome(P, List.of(new IceServer(List.of("stun:192.0.2.1:3478"), null, null),
                     new IceServer(List.of("turn:192.0.2.1:3478?transport=udp"), "1700000000:" + P, "c3VwZXI=")),
-                    Limits.DEFAULTS),
+                    IceTransportPolicy.RELAY, Limits.DEFAULTS),
             new ServerMessage.ContentRequest(H, P),
             new ServerMessage.Routed(H, Q),
             new ServerMessage.Signal(Q, H, OFFER),

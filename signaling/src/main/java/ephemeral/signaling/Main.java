@@ -1,11 +1,15 @@
 package ephemeral.signaling;
 
 import ephemeral.protocol.IceServer;
+import ephemeral.protocol.IceTransportPolicy;
 import ephemeral.protocol.Limits;
+import ephemeral.signaling.ice.Ice;
 import ephemeral.signaling.roster.Fairness;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -37,6 +41,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--ice-server", paramLabel = "URL[,USER,CREDENTIAL]",
             description = "STUN/TURN server handed to clients; repeatable. Default: none (host candidates only).")
     List<String> iceServers = new ArrayList<>();
+
+    @Option(names = "--stun-url", paramLabel = "URL", description = "STUN server handed to clients, e.g. stun:stun.example:3478; repeatable.")
+    List<String> stunUrls = new ArrayList<>();
+
+    @Option(names = "--turn-url", paramLabel = "URL", description = "TURN server whose credentials the server issues "
+            + "(coturn with use-auth-secret), turn:HOST:PORT[?transport=udp|tcp] or turns:HOST:PORT; repeatable.")
+    List<String> turnUrls = new ArrayList<>();
+
+    @Option(names = "--turn-secret", paramLabel = "SECRET", defaultValue = "${env:TURN_SECRET}",
+            description = "coturn's static-auth-secret (env TURN_SECRET, which keeps it out of the process list).")
+    String turnSecret;
+
+    @Option(names = "--turn-ttl", paramLabel = "DURATION", defaultValue = "6h", converter = DurationFlag.class,
+            description = "How long an issued TURN credential works: 90s, 30m, 6h, 1d (default ${DEFAULT-VALUE}).")
+    Duration turnTtl;
+
+    @Option(names = "--ice-transport-policy", paramLabel = "all|relay", defaultValue = "all",
+            description = "relay: clients connect through TURN only, never directly (default ${DEFAULT-VALUE}).")
+    String iceTransportPolicy;
 
     @Option(names = "--max-frame-bytes", defaultValue = "262144", description = "Largest frame accepted (default ${DEFAULT-VALUE}).")
     int maxFrameBytes;
@@ -100,7 +123,11 @@ public final class Main implements Callable<Integer> {
                 .withPort(port)
                 .withAllowedOrigins(allowedOrigins)
                 .withAllowedHosts(allowedHosts)
-                .withIceServers(iceServers.stream().map(IceServer::parse).toList())
+                .withIce(Ice.NONE
+                        .withServers(Stream.concat(iceServers.stream().map(IceServer::parse),
+                                stunUrls.stream().map(url -> new IceServer(List.of(url), null, null))).toList())
+                        .withTurn(turnUrls, turnSecret, turnTtl)
+                        .withPolicy(IceTransportPolicy.parse(iceTransportPolicy)))
                 .withLimits(limits)
                 .withPeersIntervalMillis(peersIntervalMillis)
                 .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,

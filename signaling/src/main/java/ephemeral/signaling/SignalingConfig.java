@@ -1,7 +1,7 @@
 package ephemeral.signaling;
 
-import ephemeral.protocol.IceServer;
 import ephemeral.protocol.Limits;
+import ephemeral.signaling.ice.Ice;
 import java.util.List;
 
 /**
@@ -13,7 +13,8 @@ import java.util.List;
  * @param allowedOrigins      WebSocket Origins accepted besides the server's own; "*" accepts any
  * @param allowedHosts        names (Host headers) answered besides localhost and this machine's own
  *                            names and addresses; "*" answers any
- * @param iceServers          handed to clients in {@code welcome}; empty = host candidates only
+ * @param ice                 STUN/TURN servers and transport policy handed to clients in {@code welcome};
+ *                            {@link Ice#NONE} = host candidates only
  * @param limits              per-connection limits, also sent to clients
  * @param peersIntervalMillis least time between two {@code peers} broadcasts for one page
  * @param pingSeconds         how often the server pings each connection
@@ -30,7 +31,7 @@ public record SignalingConfig(
         int port,
         List<String> allowedOrigins,
         List<String> allowedHosts,
-        List<IceServer> iceServers,
+        Ice ice,
         Limits limits,
         int peersIntervalMillis,
         int pingSeconds,
@@ -51,9 +52,8 @@ public record SignalingConfig(
         }
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
-        iceServers = List.copyOf(iceServers);
-        if (limits == null || guards == null) {
-            throw new IllegalArgumentException("limits and guards must not be null");
+        if (ice == null || limits == null || guards == null) {
+            throw new IllegalArgumentException("ice, limits and guards must not be null");
         }
         Limits.positive("peersIntervalMillis", peersIntervalMillis);
         Limits.positive("pingSeconds", pingSeconds);
@@ -67,66 +67,66 @@ public record SignalingConfig(
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), List.of(), Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, null, false);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Ice.NONE, Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, null, false);
     }
 
     public SignalingConfig withHost(String newHost) {
-        return new SignalingConfig(newHost, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(newHost, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPort(int newPort) {
-        return new SignalingConfig(host, newPort, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, newPort, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
-        return new SignalingConfig(host, port, origins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, origins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
-    public SignalingConfig withIceServers(List<IceServer> servers) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, servers, limits, peersIntervalMillis,
+    public SignalingConfig withIce(Ice newIce) {
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, newIce, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, newLimits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, newLimits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, millis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, millis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, max, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withPermessageDeflate(boolean on) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, on);
     }
 
     public SignalingConfig withGuards(Guards g) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, g, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withAllowedHosts(List<String> hosts) {
-        return new SignalingConfig(host, port, allowedOrigins, hosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, hosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
     }
 
     public SignalingConfig withAdminListen(String hostPort) {
-        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, iceServers, limits, peersIntervalMillis,
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
                 pingSeconds, idleSeconds, maxOutboxMessages, guards, hostPort, permessageDeflate);
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -35,14 +36,16 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
 
     private final String host;
+    private final UnaryOperator<SignalingConfig> configure;
     private final Queue<Frame> frames = new ConcurrentLinkedQueue<>();
     private final ContentGuard guard = new ContentGuard();
     private SignalingServer server;
     private boolean running;
     private int port;
 
-    private TestServer(String host) {
+    private TestServer(String host, UnaryOperator<SignalingConfig> configure) {
         this.host = host;
+        this.configure = configure;
     }
 
     /** @return a started server on 127.0.0.1 and a free port */
@@ -55,13 +58,22 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
      * @return a started server on a free port
      */
     public static TestServer start(String host) {
-        TestServer s = new TestServer(host);
+        return start(host, UnaryOperator.identity());
+    }
+
+    /**
+     * @param host      the address to bind
+     * @param configure changes to the default configuration, e.g. {@code c -> c.withIce(…)}
+     * @return a started server on a free port
+     */
+    public static TestServer start(String host, UnaryOperator<SignalingConfig> configure) {
+        TestServer s = new TestServer(host, configure);
         s.launch(0);
         return s;
     }
 
     private void launch(int wantedPort) {
-        server = SignalingServer.create(SignalingConfig.defaults().withHost(host).withPort(wantedPort));
+        server = SignalingServer.create(configure.apply(SignalingConfig.defaults()).withHost(host).withPort(wantedPort));
         server.setFrameTap(new FrameTap() {
             @Override
             public void frame(String peerId, boolean inbound, String text) {
@@ -80,7 +92,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
     /** @return an unstarted server that starts before a test class's tests and stops after them */
     public static TestServer perClass() {
-        return new TestServer("127.0.0.1");
+        return new TestServer("127.0.0.1", UnaryOperator.identity());
     }
 
     @Override

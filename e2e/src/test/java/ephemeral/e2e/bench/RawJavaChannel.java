@@ -1,6 +1,7 @@
 package ephemeral.e2e.bench;
 
 import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.rtc.Ice;
 import ephemeral.peer.rtc.Link;
 import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class RawJavaChannel {
             @Override
             public void onSignal(Link link, SignalData data) {
                 if (data.sdp() != null) {
-                    Link b = Link.answer("offerer", hash, data.sdp(), List.of(), owner,
+                    Link b = Link.answer("offerer", hash, data.sdp(), Ice.NONE, owner,
                             new LinkListener() {
                                 @Override
                                 public void onSignal(Link l, SignalData d) {
@@ -74,7 +75,7 @@ final class RawJavaChannel {
                 }
             }
         };
-        owner.submit(() -> offerer.set(Link.offer("answerer", hash, List.of(), owner, offering,
+        owner.submit(() -> offerer.set(Link.offer("answerer", hash, Ice.NONE, owner, offering,
                 channel -> channel.setListener(new Listener() {
                     @Override
                     public void onOpen(Channel c) {

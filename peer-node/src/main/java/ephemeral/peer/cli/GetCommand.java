@@ -47,8 +47,7 @@ final class GetCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;
         } catch (PageUnavailableException e) {
-            err.println("error: page " + hash + " could not be had within " + timeout.toMillis() / 1000.0
-                    + " s (no holder online, or none delivered bytes matching its hash)");
+            err.println("error: " + e.getMessage());
             return Main.PAGE_UNAVAILABLE;
         } catch (IOException e) {
             err.println("error: " + e.getMessage());

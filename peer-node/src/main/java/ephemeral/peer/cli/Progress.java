@@ -26,9 +26,10 @@ final class Progress implements AutoCloseable {
             if (p.isPresent()) {
                 long got = p.get()[0];
                 long size = p.get()[1];
-                String of = size < 0 ? "waiting for a holder…" : String.format("%.1f / %.1f MB (%d%%)",
+                // before bytes flow, what it waits for: never a bare spinner
+                String of = size < 0 ? node.status(hash).orElse("waiting for a holder") : String.format("%.1f / %.1f MB (%d%%)",
                         got / 1e6, size / 1e6, size == 0 ? 100 : got * 100 / size);
-                System.err.print("\r" + hash.substring(0, 12) + "… " + of + "   ");
+                System.err.print("\r\033[K" + hash.substring(0, 12) + "… " + of);
                 printed = true;
             }
         }, 1000, 250, TimeUnit.MILLISECONDS);

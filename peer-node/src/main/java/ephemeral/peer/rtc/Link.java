@@ -6,12 +6,13 @@ import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import ephemeral.protocol.IceServer;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
@@ -62,21 +63,30 @@ public final class Link {
     private boolean localDescriptionSent;
     private volatile boolean connected;
     private boolean closed;
+    private final Ice ice;
+    /** ICE candidate errors (a TURN server refusing us, say), for telling a person why nothing connected. */
+    private final List<String> iceErrors = new ArrayList<>();
+    private int localCandidateCount;
+    /** How it connected ("relayed by TURN, rtt 3 ms"), once known. */
+    private volatile String route = "";
+    /** Why it closed, when it failed rather than being closed. */
+    private String failure;
     private final long createdNanos = System.nanoTime();
     private volatile long lastActiveNanos = System.nanoTime();
 
-    private Link(String remotePeer, String sessionHash, boolean offerer, List<IceServer> ice,
+    private Link(String remotePeer, String sessionHash, boolean offerer, Ice ice,
                  Executor owner, Listener listener) {
         this.remotePeer = remotePeer;
         this.sessionHash = sessionHash;
         this.offerer = offerer;
         this.owner = owner;
         this.listener = listener;
+        this.ice = ice;
         this.pc = Rtc.factory().createPeerConnection(Signals.configuration(ice), new Observer());
     }
 
     /** Holder side: a new connection with a first {@code page} channel for {@code hash}, offer sent via the listener. */
-    public static Link offer(String remotePeer, String hash, List<IceServer> ice, Executor owner,
+    public static Link offer(String remotePeer, String hash, Ice ice, Executor owner,
                              Listener listener, Consumer<Channel> firstChannel) {
         Link l = new Link(remotePeer, hash, true, ice, owner, listener);
         firstChannel.accept(l.openChannel(hash));
@@ -85,7 +95,7 @@ public final class Link {
     }
 
     /** Wanter side: answers a remote offer. */
-    public static Link answer(String remotePeer, String hash, SignalData.Sdp offer, List<IceServer> ice,
+    public static Link answer(String remotePeer, String hash, SignalData.Sdp offer, Ice ice,
                               Executor owner, Listener listener) {
         Link l = new Link(remotePeer, hash, false, ice, owner, listener);
         l.pc.setRemoteDescription(Signals.description(offer), l.new Applied(() -> {
@@ -122,6 +132,16 @@ public final class Link {
 
     public int channelCount() {
         return channels.size();
+    }
+
+    /** How this link connected, e.g. "relayed by TURN, rtt 3 ms"; empty until known. */
+    public String route() {
+        return route;
+    }
+
+    /** Why this link failed (null while open, or when closed on purpose). */
+    public String failure() {
+        return failure;
     }
 
     public long createdNanos() {
@@ -219,7 +239,29 @@ public final class Link {
 
     private void fail(String what) {
         LOG.debug("link {} to {}: {}", id, remotePeer, what);
+        if (!closed) {
+            failure = what;
+        }
         close();
+    }
+
+    /** Reads the selected candidate pair once connected: the path people see in {@code -v} and diagnostics. */
+    private void readRoute() {
+        try {
+            pc.getStats(report -> {
+                try {
+                    String r = Route.describe(report);
+                    post(() -> {
+                        route = r;
+                        LOG.info("connected to {} {}", remotePeer, r.isEmpty() ? "(path unknown)" : r);
+                    });
+                } catch (Throwable t) {
+                    LOG.debug("stats: {}", t.toString());
+                }
+            });
+        } catch (Throwable t) { // closed meanwhile
+            LOG.debug("stats: {}", t.toString());
+        }
     }
 
     private void post(Runnable r) {
@@ -290,6 +332,7 @@ public final class Link {
                     if (closed) {
                         return;
                     }
+                    localCandidateCount++;
                     if (localDescriptionSent) {
                         listener.onSignal(Link.this, data);
                     } else {
@@ -308,7 +351,10 @@ public final class Link {
                     if (state == RTCPeerConnectionState.CONNECTED) {
                         connected = true;
                         touch();
-                    } else if (state == RTCPeerConnectionState.FAILED || state == RTCPeerConnectionState.CLOSED) {
+                        readRoute();
+                    } else if (state == RTCPeerConnectionState.FAILED) {
+                        fail(connected ? "connection lost" : Route.whyNoPath(ice, iceErrors));
+                    } else if (state == RTCPeerConnectionState.CLOSED) {
                         fail("connection " + state);
                     } else if (state == RTCPeerConnectionState.DISCONNECTED && channels.isEmpty()) {
                         // the remote peer most likely left; nothing is lost by not waiting for the idle timeout
@@ -317,6 +363,37 @@ public final class Link {
                 });
             } catch (Throwable t) {
                 LOG.debug("connection change: {}", t.toString());
+            }
+        }
+
+        /**
+         * Gathering found no candidate at all (relay-only, and the TURN server refused or did not answer):
+         * no path can ever be found, so the link fails now, with the reason, instead of at a timeout.
+         */
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState state) {
+            try {
+                post(() -> {
+                    if (state == RTCIceGatheringState.COMPLETE && localCandidateCount == 0 && !closed) {
+                        fail(Route.whyNoPath(ice, iceErrors));
+                    }
+                });
+            } catch (Throwable t) {
+                LOG.debug("gathering change: {}", t.toString());
+            }
+        }
+
+        @Override
+        public void onIceCandidateError(RTCPeerConnectionIceErrorEvent e) {
+            try {
+                String what = e.getUrl() + " answered " + e.getErrorCode() + " " + e.getErrorText();
+                post(() -> {
+                    if (iceErrors.size() < 8 && !iceErrors.contains(what)) {
+                        iceErrors.add(what);
+                    }
+                });
+            } catch (Throwable t) {
+                LOG.debug("candidate error: {}", t.toString());
             }
         }
 

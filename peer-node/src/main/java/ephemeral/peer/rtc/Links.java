@@ -1,6 +1,5 @@
 package ephemeral.peer.rtc;
 
-import ephemeral.protocol.IceServer;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import java.util.ArrayList;
@@ -33,6 +32,10 @@ public final class Links {
         void sendSignal(String to, String hash, SignalData data);
 
         void onRemoteChannel(Link link, Channel channel);
+
+        /** A link failed ({@link Link#failure()} says why): a wanter waiting on that peer need not wait on. */
+        default void onLinkFailed(Link link) {
+        }
     }
 
     private final Executor owner;
@@ -41,7 +44,7 @@ public final class Links {
     private final long connectMillis;
     private final Map<String, Link> sessions = new HashMap<>();
     private final Map<String, List<Link>> byPeer = new HashMap<>();
-    private List<IceServer> iceServers = List.of();
+    private Ice ice = Ice.NONE;
     private long opened;
     private final Link.Listener linkListener = new Link.Listener() {
         @Override
@@ -57,6 +60,9 @@ public final class Links {
         @Override
         public void onClosed(Link link) {
             forget(link);
+            if (link.failure() != null) {
+                listener.onLinkFailed(link);
+            }
         }
     };
 
@@ -67,8 +73,12 @@ public final class Links {
         this.connectMillis = connectMillis;
     }
 
-    public void setIceServers(List<IceServer> iceServers) {
-        this.iceServers = List.copyOf(iceServers);
+    public void setIce(Ice ice) {
+        this.ice = ice;
+    }
+
+    public Ice ice() {
+        return ice;
     }
 
     /**
@@ -96,7 +106,7 @@ public final class Links {
         if (!roomFor(peer)) {
             return false;
         }
-        Link l = Link.offer(peer, hash, iceServers, owner, linkListener, onChannel);
+        Link l = Link.offer(peer, hash, ice, owner, linkListener, onChannel);
         register(l);
         return true;
     }
@@ -113,7 +123,7 @@ public final class Links {
                 LOG.debug("ignoring an offer from {} for {}", from, hash);
                 return;
             }
-            Link l = Link.answer(from, hash, data.sdp(), iceServers, owner, linkListener);
+            Link l = Link.answer(from, hash, data.sdp(), ice, owner, linkListener);
             register(l);
             return;
         }

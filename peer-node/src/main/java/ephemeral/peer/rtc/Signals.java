@@ -3,9 +3,11 @@ package ephemeral.peer.rtc;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import ephemeral.protocol.IceServer;
+import ephemeral.protocol.IceTransportPolicy;
 import ephemeral.protocol.signaling.SignalData;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +41,10 @@ final class Signals {
                 c.sdpMLineIndex() == null ? 0 : c.sdpMLineIndex(), c.candidate()));
     }
 
-    static RTCConfiguration configuration(List<IceServer> iceServers) {
+    static RTCConfiguration configuration(Ice ice) {
         RTCConfiguration c = new RTCConfiguration();
-        for (IceServer s : iceServers) {
+        c.iceTransportPolicy = ice.policy() == IceTransportPolicy.RELAY ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        for (IceServer s : ice.servers()) {
             RTCIceServer r = new RTCIceServer();
             r.urls = List.copyOf(s.urls());
             r.username = s.username();

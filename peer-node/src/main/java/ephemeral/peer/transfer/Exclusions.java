@@ -21,6 +21,8 @@ final class Exclusions {
         PROTOCOL,
         /** No signal or channel in time after {@code routed}. */
         SILENT,
+        /** No network path to it (ICE failed): maybe nobody's fault, so never reported; tried again later. */
+        UNREACHABLE,
         /** No message for the stall timeout while sending. */
         STALLED,
         /** Answered with an error, closed the channel early, or the channel would not take our get. */

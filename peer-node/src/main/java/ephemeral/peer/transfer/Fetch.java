@@ -4,7 +4,9 @@ import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.store.Page;
 import ephemeral.protocol.Sha256;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,11 +49,38 @@ final class Fetch {
     String name;
     String mime;
     long lastProgressNanos = System.nanoTime();
+    /** Holders online as the server last counted them, or -1 before its first {@code peers}. */
+    long holdersOnline = -1;
+    /** How each given-up holder failed, in words, for the message a person sees when the fetch fails. */
+    final List<String> attempts = new ArrayList<>();
+    private String lastAttempt;
+    private int lastAttemptCount;
+    final long startNanos = System.nanoTime();
+    /** When the current holder's channel arrived, and when its header did (System.nanoTime). */
+    long channelNanos;
+    long headerNanos;
 
     Fetch(String hash, boolean hold, long deadlineNanos) {
         this.hash = hash;
         this.hold = hold;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    /** A holder was given up on: remembered in words (the first 16) for the final message. */
+    void attempt(String holder, String why) {
+        String line = "holder " + Fetch.shortId(holder) + ": " + why;
+        if (line.equals(lastAttempt)) {
+            attempts.set(attempts.size() - 1, line + " (" + ++lastAttemptCount + " times)");
+        } else if (attempts.size() < 16) {
+            attempts.add(line);
+            lastAttempt = line;
+            lastAttemptCount = 1;
+        }
+    }
+
+    /** The first characters of a peer id, as people see it. */
+    static String shortId(String peer) {
+        return peer == null ? "?" : peer.substring(0, Math.min(6, peer.length())) + "…";
     }
 
     /** Forgets every byte (they did not verify, or will not be resumed). */

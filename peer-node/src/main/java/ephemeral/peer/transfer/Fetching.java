@@ -79,6 +79,44 @@ public final class Fetching implements Receiver.Outcome {
         return f == null ? Optional.empty() : Optional.of(new long[] {f.received, f.size});
     }
 
+    /**
+     * What a fetch waits for now, in words ("asked holder 3f2a…, no answer yet"): what {@code get} shows
+     * while it waits, so a wait is never a bare spinner.
+     */
+    public Optional<String> status(String hash) {
+        Fetch f = fetches.get(hash);
+        if (f == null) {
+            return Optional.empty();
+        }
+        String who = f.holder == null ? null : "holder " + Fetch.shortId(f.holder);
+        if (f.channel != null) {
+            String via = f.channel.link().route().isEmpty() ? "" : " (" + f.channel.link().route() + ")";
+            return Optional.of(f.size < 0 ? "connected to " + who + via + ", waiting for its header"
+                    : "receiving from " + who + via);
+        }
+        if (who != null) {
+            return Optional.of(f.answered ? who + " answered, connecting" : "asked " + who + ", no answer yet");
+        }
+        if (!f.started) {
+            return Optional.of("waiting for other fetches to finish");
+        }
+        if (f.holdersOnline == 0) {
+            return Optional.of("no one holds this page right now (0 online); waiting for a holder to come online");
+        }
+        String last = f.attempts.isEmpty() ? "" : " (last: " + f.attempts.get(f.attempts.size() - 1) + ")";
+        return Optional.of(f.nextWantNanos != 0 ? "asking another holder shortly" + last
+                : "waiting for the server to pick a holder" + (f.holdersOnline > 0 ? " (" + f.holdersOnline + " online)" : "") + last);
+    }
+
+    /** A link failed: a fetch waiting for that holder's channel gives up on it now, saying why. */
+    public void onLinkFailed(String peer, String why) {
+        for (Fetch f : List.copyOf(fetches.values())) {
+            if (f.channel == null && peer.equals(f.holder)) {
+                failed(f, "could not connect: " + why, Fault.UNREACHABLE);
+            }
+        }
+    }
+
     /** Only the holder the server routed us to may offer a connection for a page, and only while we wait. */
     public boolean expectsOffer(String from, String hash) {
         Fetch f = fetches.get(hash);
@@ -97,7 +135,10 @@ public final class Fetching implements Receiver.Outcome {
 
     /** The server's {@code peers} count for a page. */
     public void onPeers(String hash, long holders) {
-        Optional.ofNullable(fetches.get(hash)).ifPresent(f -> f.exclusions.holders(holders));
+        Optional.ofNullable(fetches.get(hash)).ifPresent(f -> {
+            f.exclusions.holders(holders);
+            f.holdersOnline = holders;
+        });
     }
 
     /** The server routed our want to {@code holder}: it has {@code ROUTED_WAIT_MS} to answer. */
@@ -134,6 +175,7 @@ public final class Fetching implements Receiver.Outcome {
         f.headerSeen = false;
         f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
         f.lastProgressNanos = System.nanoTime();
+        f.channelNanos = f.lastProgressNanos;
         Receiver receiver = new Receiver(f, maxPageBytes, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
@@ -146,13 +188,14 @@ public final class Fetching implements Receiver.Outcome {
         long now = System.nanoTime();
         for (Fetch f : List.copyOf(fetches.values())) {
             if (now - f.deadlineNanos > 0) {
-                finish(f, null, new TimeoutException("no holder delivered page " + f.hash + " in time"));
+                finish(f, null, new TimeoutException(timeoutMessage(f)));
             } else if (f.channel != null) {
                 if (now - f.lastProgressNanos > stallNanos) {
-                    failed(f, "stalled", Fault.STALLED);
+                    failed(f, "stalled: nothing received for " + stallNanos / 1_000_000_000.0 + " s", Fault.STALLED);
                 }
             } else if (f.holder != null && now - f.waitUntilNanos > 0) {
-                failed(f, f.answered ? "no channel in time" : "no answer to routed", Fault.SILENT);
+                failed(f, f.answered ? "answered, but opened no channel within " + Timeouts.CONNECT_MS / 1000 + " s"
+                        : "did not answer within " + Timeouts.ROUTED_WAIT_MS / 1000 + " s", Fault.SILENT);
             } else if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
                 want(f);
             }
@@ -167,14 +210,22 @@ public final class Fetching implements Receiver.Outcome {
 
     @Override
     public void verified(Fetch f, Page page) {
+        long now = System.nanoTime();
+        Channel ch = f.channel;
+        String route = ch == null || ch.link().route().isEmpty() ? "" : " (" + ch.link().route() + ")";
+        LOG.info("page {}…: {} bytes verified from holder {}{} in {} ms; first byte {} ms after its channel opened, {} MB/s",
+                f.hash.substring(0, 12), page.size(), Fetch.shortId(f.holder), route, (now - f.startNanos) / 1_000_000,
+                (f.headerNanos - f.channelNanos) / 1_000_000,
+                String.format("%.1f", page.size() / Math.max(1e-3, (now - f.headerNanos) / 1e9) / 1e6));
         finish(f, page, null);
     }
 
     /** Gives up on the current holder and schedules the next want after the backoff. */
     @Override
     public void failed(Fetch f, String why, Fault fault) {
-        LOG.info("giving up on holder {} for {}: {}", f.holder, f.hash, why);
+        LOG.info("page {}…: holder {} {}; asking another", f.hash.substring(0, 12), Fetch.shortId(f.holder), why);
         counters.holdersAbandoned.incrementAndGet();
+        f.attempt(f.holder, why);
         if (f.holder != null) {
             f.exclusions.blame(f.holder, fault);
             if (fault.reason() != null && f.holder.equals(f.routedHolder)) {
@@ -208,6 +259,17 @@ public final class Fetching implements Receiver.Outcome {
         } else {
             f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
         }
+    }
+
+    /** Why a fetch ran out of time, in words: nobody online, or what each holder tried did. */
+    private static String timeoutMessage(Fetch f) {
+        String took = String.format("%.1f s", (System.nanoTime() - f.startNanos) / 1e9);
+        if (f.attempts.isEmpty()) {
+            return f.holdersOnline <= 0
+                    ? "no one holds page " + f.hash + " right now (0 online); waited " + took
+                    : "no holder delivered page " + f.hash + " in " + took + " (" + f.holdersOnline + " online)";
+        }
+        return "no holder delivered page " + f.hash + " in " + took + "; tried " + String.join("; ", f.attempts);
     }
 
     private void begin(Fetch f) {

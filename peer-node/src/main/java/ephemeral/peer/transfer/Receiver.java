@@ -85,6 +85,7 @@ final class Receiver implements Channel.Listener {
         } else {
             f.headerSeen = true;
             f.size = h.size();
+            f.headerNanos = System.nanoTime();
             if (f.buf == null) {
                 // grown as bytes arrive: a header alone must not make us allocate its whole size
                 f.buf = new byte[(int) Math.min(h.size(), 1 << 20)];

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import ephemeral.protocol.ErrorCode;
 import ephemeral.protocol.IceServer;
+import ephemeral.protocol.IceTransportPolicy;
 import ephemeral.protocol.Ids;
 import ephemeral.protocol.Limits;
 import java.util.List;
@@ -22,10 +23,13 @@ import java.util.List;
 })
 public sealed interface ServerMessage {
 
-    record Welcome(String peerId, List<IceServer> iceServers, Limits limits) implements ServerMessage {
+    /** A missing {@code iceTransportPolicy} reads as {@code all}, missing limits as their defaults. */
+    record Welcome(String peerId, List<IceServer> iceServers, IceTransportPolicy iceTransportPolicy, Limits limits)
+            implements ServerMessage {
         public Welcome {
             Ids.requirePeerId("peerId", peerId);
             iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
+            iceTransportPolicy = iceTransportPolicy == null ? IceTransportPolicy.ALL : iceTransportPolicy;
             limits = limits == null ? Limits.DEFAULTS : limits;
         }
     }

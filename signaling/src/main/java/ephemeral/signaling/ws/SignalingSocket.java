@@ -12,6 +12,7 @@ import ephemeral.signaling.roster.Peer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -174,7 +175,8 @@ public final class SignalingSocket {
             connection.peerId(peer.id());
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
             open.add(this);
-            connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(), config.iceServers(), config.limits())));
+            connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(),
+                    config.ice().forPeer(peer.id(), Instant.now()), config.ice().policy(), config.limits())));
         }
 
         @Override

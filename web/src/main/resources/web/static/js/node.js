@@ -43,7 +43,8 @@ export class Node extends EventTarget {
     this.maxPageBytes = maxPageBytes;
     this.unsizedMaxBytes = unsizedMaxBytes;
     this.signaling = new SignalingClient(url);
-    this.iceServers = [];
+    /** @type {RTCConfiguration} from `welcome`: ICE servers (TURN credentials are per connection) and policy */
+    this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' };
     this.limits = {};
     /** @type {Map<string, {holders: number, wanters: number}>} */
     this.counts = new Map();
@@ -54,7 +55,7 @@ export class Node extends EventTarget {
     const send = (msg) => this.signaling.send(msg);
     this.peers = new PeerManager({
       send,
-      iceServers: () => this.iceServers,
+      rtcConfig: () => this.rtcConfig,
       onChannel: (channel, peerId, pairedHash) => this.onIncomingChannel(channel, peerId, pairedHash),
       // as a wanter, answer only the holder the server routed our want to, and only its first offer
       acceptOffer: (from, hash) => {
@@ -156,7 +157,11 @@ export class Node extends EventTarget {
   }
 
   onWelcome(welcome) {
-    this.iceServers = Array.isArray(welcome.iceServers) ? welcome.iceServers : [];
+    this.rtcConfig = {
+      iceServers: Array.isArray(welcome.iceServers) ? welcome.iceServers : [],
+      // a value this client does not know reads as 'all' (docs/protocol.md)
+      iceTransportPolicy: welcome.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+    };
     this.limits = welcome.limits && typeof welcome.limits === 'object' ? welcome.limits : {};
     // the server's numbers are the only ones: if it sets no cap, everything goes in one message
     const max = this.limits.maxHashesPerMessage;

@@ -42,7 +42,7 @@ export class PeerManager {
   /**
    * @param {object} opts
    * @param {(msg: object) => boolean} opts.send sends a signaling message
-   * @param {() => RTCIceServer[]} opts.iceServers the ICE servers from `welcome`
+   * @param {() => RTCConfiguration} opts.rtcConfig ICE servers and transport policy from `welcome`
    * @param {(channel: RTCDataChannel, peerId: string, pairedHash: string) => void} opts.onChannel
    *        a channel the remote peer opened (we are the wanter)
    * @param {(from: string, hash: string, live: boolean) => boolean} [opts.acceptOffer] whether to answer
@@ -50,9 +50,9 @@ export class PeerManager {
    *        opening (a taken offer replaces it). Default: only when there is none, so a repeated offer
    *        while the connection lives is ignored.
    */
-  constructor({ send, iceServers, onChannel, acceptOffer = (from, hash, live) => !live }) {
+  constructor({ send, rtcConfig, onChannel, acceptOffer = (from, hash, live) => !live }) {
     this.send = send;
-    this.iceServers = iceServers;
+    this.rtcConfig = rtcConfig;
     this.onChannel = onChannel;
     this.acceptOffer = acceptOffer;
     /** @type {Map<string, Conn>} */
@@ -148,7 +148,7 @@ export class PeerManager {
   }
 
   create(peerId, hash) {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers() });
+    const pc = new RTCPeerConnection(this.rtcConfig());
     const conn = new Conn(pc, peerId, hash);
     this.conns.set(keyOf(peerId, hash), conn);
     pc.onicecandidate = (ev) => {

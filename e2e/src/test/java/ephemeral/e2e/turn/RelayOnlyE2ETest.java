@@ -1,0 +1,91 @@
+package ephemeral.e2e.turn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ephemeral.e2e.AppPage;
+import ephemeral.e2e.BrowserE2E;
+import ephemeral.e2e.Browsers.Kind;
+import ephemeral.e2e.Waits;
+import ephemeral.peer.PeerConfig;
+import ephemeral.peer.PeerNode;
+import ephemeral.protocol.IceTransportPolicy;
+import ephemeral.signaling.SignalingConfig;
+import ephemeral.signaling.ice.Ice;
+import ephemeral.testing.Coturn;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every peer is told by the server ({@code --ice-transport-policy relay}, in {@code welcome}) to use relayed
+ * candidates only, with credentials the server issued for a real coturn: browsers of both engines and a Java
+ * peer still exchange pages, and coturn's own log shows it carried the bytes.
+ */
+class RelayOnlyE2ETest extends BrowserE2E {
+    private Coturn turn;
+
+    @Override
+    protected UnaryOperator<SignalingConfig> configure() {
+        try {
+            turn = Coturn.start(Files.createTempDirectory("coturn"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return c -> c.withIce(Ice.NONE.withTurn(List.of(turn.url()), turn.secret(), Duration.ofMinutes(10))
+                .withPolicy(IceTransportPolicy.RELAY));
+    }
+
+    @AfterAll
+    void stopTurn() {
+        PeerNode.disposeNative();
+        turn.close();
+    }
+
+    @Test
+    void chromiumToFirefoxThroughTheRelay() {
+        String text = "relayed to Firefox\n" + secret("relay-browsers");
+        long before = turn.relayedBytes();
+        AppPage author = AppPage.in(browsers, Kind.CHROMIUM);
+        AppPage visitor = AppPage.in(browsers, Kind.FIREFOX);
+        try {
+            String url = author.open(server.baseUrl()).shareText(text);
+            visitor.open(url).waitState("shown");
+            assertEquals(text, visitor.content());
+        } finally {
+            visitor.close();
+            author.close();
+        }
+        assertRelayed(before, text.length());
+    }
+
+    @Test
+    void javaSeedToChromiumThroughTheRelay() throws Exception {
+        String text = "relayed from a Java seed\n" + secret("relay-java");
+        long before = turn.relayedBytes();
+        try (PeerNode seed = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()))) {
+            String hash = seed.share(text.getBytes(StandardCharsets.UTF_8));
+            AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
+            try {
+                visitor.open(seed.link(hash)).waitState("shown");
+                assertEquals(text, visitor.content());
+            } finally {
+                visitor.close();
+            }
+        }
+        assertRelayed(before, text.length());
+    }
+
+    /** coturn logs each session's bytes as it closes: both sides' sessions carried at least the page. */
+    private void assertRelayed(long before, int pageBytes) {
+        Waits.until("coturn to log the relayed sessions", Duration.ofSeconds(15),
+                () -> turn.relayedBytes() - before >= 2L * pageBytes);
+        assertTrue(turn.allocations() >= 2, "coturn granted no relayed addresses:\n" + turn.log());
+    }
+}
