@@ -56,7 +56,7 @@ class PagesE2ETest extends BrowserE2E {
         c.close();
         AppPage d = AppPage.in(browsers, second).open(url);
         d.waitState("nobody");
-        assertTrue(d.status().contains("Nobody is holding this page right now"), d.status());
+        assertTrue(d.status().contains("No one holds this page right now (0 online)"), d.status());
         d.waitCounts(0, 1);
         AppPage e = AppPage.in(browsers, first).open(server.baseUrl() + "/");
         e.shareText(text);

@@ -1,11 +1,14 @@
 package ephemeral.e2e.turn;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.AppPage;
 import ephemeral.e2e.BrowserE2E;
 import ephemeral.e2e.Browsers.Kind;
+import ephemeral.e2e.Screenshots;
 import ephemeral.e2e.Waits;
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.PeerNode;
@@ -13,6 +16,7 @@ import ephemeral.protocol.IceTransportPolicy;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.ice.Ice;
 import ephemeral.testing.Coturn;
+import ephemeral.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +63,7 @@ class RelayOnlyE2ETest extends BrowserE2E {
             String url = author.open(server.baseUrl()).shareText(text);
             visitor.open(url).waitState("shown");
             assertEquals(text, visitor.content());
+            assertThat(visitor.page().locator("#route")).containsText("relayed by TURN");
         } finally {
             visitor.close();
             author.close();
@@ -75,11 +81,34 @@ class RelayOnlyE2ETest extends BrowserE2E {
             try {
                 visitor.open(seed.link(hash)).waitState("shown");
                 assertEquals(text, visitor.content());
+                assertThat(visitor.page().locator("#route")).containsText("relayed by TURN");
+                Screenshots.save(visitor.page(), "relayed-by-turn");
             } finally {
                 visitor.close();
             }
         }
         assertRelayed(before, text.length());
+    }
+
+    /** A server whose TURN secret is not coturn's: the visitor is told the relay refused its credentials. */
+    @Test
+    void credentialsTheRelayRefusesAreNamedInTheStatus() throws Exception {
+        try (TestServer wrong = TestServer.start("127.0.0.1", c -> c.withIce(Ice.NONE
+                .withTurn(List.of(turn.url()), "not-" + "coturns-secret", Duration.ofMinutes(10))
+                .withPolicy(IceTransportPolicy.RELAY)));
+             PeerNode seed = PeerNode.start(PeerConfig.defaults().withServer(wrong.baseUrl()))) {
+            String hash = seed.share(secret("relay-refused").getBytes(StandardCharsets.UTF_8));
+            AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
+            try {
+                visitor.open(seed.link(hash) + "?debug");
+                assertThat(visitor.page().locator("#status")).hasText(Pattern.compile(
+                        "^Holder \\S{6}… could not be reached: the relay \\(TURN\\) server refused this tab's credentials .*; asking another…$"),
+                        new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+                Screenshots.save(visitor.page(), "relay-refused-credentials");
+            } finally {
+                visitor.close();
+            }
+        }
     }
 
     /** coturn logs each session's bytes as it closes: both sides' sessions carried at least the page. */

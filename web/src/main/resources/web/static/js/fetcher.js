@@ -44,6 +44,22 @@ function markOnce(name) {
   if (performance.getEntriesByName(name).length === 0) performance.mark(name);
 }
 
+/** Attempts kept for the ?debug panel. */
+const MAX_ATTEMPTS = 50;
+
+/** A failed attempt's reason (receiver.js), in words. */
+const OUTCOMES = {
+  mismatch: 'sent bytes that do not match the address',
+  size_conflict: 'announced a size other holders did not',
+  too_large: 'announced a size over this tab\'s limit',
+  wrong_size: 'announced a size other than the link\'s',
+  protocol: 'broke the protocol',
+  timeout: 'opened no channel in time',
+  stalled: 'stopped sending',
+  closed: 'closed the channel early',
+  error: 'answered with an error',
+};
+
 /**
  * Fetching one page. `state` is 'waiting' (want sent: pending at the server, or routed to `routedTo`
  * and waiting for its channel), 'retrying' (an attempt failed; the next want goes out at `retryAt`),
@@ -99,6 +115,15 @@ export class PageFetch {
     this.skipRewant = false; // see wantedEarly
     this.startedAt = 0;
     this.bytesAtStart = 0;
+    this.firstByteAt = 0; // when the current holder's first byte came (performance.now())
+    /** the holder whose attempt failed last, and why in words (for the status line) */
+    this.lastHolder = null;
+    this.lastWhy = '';
+    /** how the page came: 'relayed by TURN · rtt 3 ms' (set by the node once it is verified) */
+    this.route = '';
+    /** every attempt so far, for the ?debug panel: {holder, outcome, at, ms} (at most MAX_ATTEMPTS) */
+    this.attempts = [];
+    this.attemptAt = performance.now();
     if (expectedSize !== undefined && expectedSize !== null) this.expect(expectedSize);
   }
 
@@ -209,6 +234,31 @@ export class PageFetch {
     return true;
   }
 
+  /**
+   * The connection to `peerId` found no network path (`why`, in words): when it is the holder we wait
+   * for, give up on it now rather than at the connect timeout.
+   * @param {string} peerId
+   * @param {string} why
+   */
+  noteUnreachable(peerId, why) {
+    if (this.state !== 'waiting' || peerId !== this.routedTo) return;
+    this.addExcluded(this.failed, peerId);
+    this.lastError = 'unreachable';
+    this.note(peerId, 'could not connect: ' + why);
+    this.retry(true);
+  }
+
+  // One attempt's end, for the status line and the ?debug panel.
+  note(holder, outcome) {
+    this.lastHolder = holder;
+    this.lastWhy = outcome;
+    const now = performance.now();
+    if (this.attempts.length < MAX_ATTEMPTS) {
+      this.attempts.push({ holder, outcome, at: this.attemptAt, ms: Math.round(now - this.attemptAt) });
+    }
+    this.attemptAt = now;
+  }
+
   /** @returns {boolean} whether a holder's channel would be taken now */
   accepts() {
     return this.state === 'waiting' || this.state === 'retrying';
@@ -228,6 +278,7 @@ export class PageFetch {
     this.state = 'receiving';
     this.holder = peerId;
     this.startedAt = performance.now();
+    this.firstByteAt = 0;
     this.bytesAtStart = this.dl.received;
     const before = { received: this.dl.received, name: this.dl.name, mime: this.dl.mime };
     this.onUpdate();
@@ -235,11 +286,15 @@ export class PageFetch {
       from: peerId,
       openMs: Math.max(0, connectLeft),
       stallMs: STALL_MS,
-      onProgress: () => this.onUpdate(),
+      onProgress: () => {
+        if (!this.firstByteAt) this.firstByteAt = performance.now();
+        this.onUpdate();
+      },
     }).then((result) => {
       if (this.state !== 'receiving') return;
       if (result.ok) {
         markOnce('content-verified');
+        this.note(peerId, 'sent the page (' + this.dl.received + ' bytes, verified)');
         this.state = 'done';
         this.finishedAt = performance.now();
         this.onUpdate();
@@ -247,6 +302,7 @@ export class PageFetch {
         return;
       }
       const culprit = this.blame(result, peerId);
+      this.note(peerId, OUTCOMES[result.reason] || String(result.reason));
       if (culprit) this.report(culprit, REPORT_REASONS[result.reason]);
       if (this.noResume || this.dl.received === 0) {
         // a size (and name) belongs to whoever sent kept bytes: with none kept, forget them
@@ -325,6 +381,8 @@ export class PageFetch {
       if (this.state !== 'waiting' || this.routedTo !== holder) return;
       this.addExcluded(this.failed, holder);
       this.lastError = reason;
+      this.note(holder, reason === 'no_answer' ? 'did not answer within ' + ROUTED_WAIT_MS / 1000 + ' s'
+        : 'answered, but no connection within ' + CONNECT_MS / 1000 + ' s');
       this.report(holder, 'silent');
       this.retry(true);
     }, ms);
@@ -354,6 +412,7 @@ export class PageFetch {
 
   want() {
     clearTimeout(this.timer);
+    this.attemptAt = performance.now();
     this.state = 'waiting';
     this.routedTo = null;
     this.offerTaken = false;

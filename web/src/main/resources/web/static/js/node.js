@@ -62,6 +62,10 @@ export class Node extends EventTarget {
         const fetch = this.fetches.get(hash);
         return !!fetch && fetch.takeOffer(from);
       },
+      onFailed: (peerId, hash, why) => {
+        const fetch = this.fetches.get(hash);
+        if (fetch) fetch.noteUnreachable(peerId, why);
+      },
     });
     this.signaling.onState = (state) => {
       this.connection = state;
@@ -224,7 +228,16 @@ export class Node extends EventTarget {
     if (!hinted && (!fetch || !fetch.accepts())) {
       fetch = [...this.fetches.values()].find((f) => f.accepts());
     }
-    if (!fetch || !fetch.attach(channel, peerId)) channel.close();
+    if (!fetch || !fetch.attach(channel, peerId)) {
+      channel.close();
+      return;
+    }
+    const taken = fetch;
+    taken.route = '';
+    this.peers.route(peerId).then((route) => {
+      if (taken.holder === peerId) taken.route = route;
+      this.changed();
+    });
   }
 
   /** @param {boolean} [urgent] something to show at once (a page arrived), not a progress tick */

@@ -34,7 +34,52 @@ class Conn {
     this.idleTimer = null;
     this.handshakeTimer = null;
     this.closed = false;
+    this.connected = false;
+    this.localCandidates = 0;
+    /** ICE candidate errors (a TURN server refusing us, say): why nothing connected, in words */
+    this.iceErrors = [];
   }
+}
+
+/**
+ * Why a connection found no network path, in words a person can act on (docs/protocol.md "Diagnostics").
+ * @param {string[]} iceErrors what `icecandidateerror` said
+ * @param {RTCConfiguration} config the ICE servers and policy it ran with
+ */
+export function whyNoPath(iceErrors, config) {
+  const refused = iceErrors.find((e) => / 401\b/.test(e));
+  if (refused) return 'the relay (TURN) server refused this tab\'s credentials (' + refused + ')';
+  const hasRelay = (config.iceServers || []).some((s) => [].concat(s.urls || []).some((u) => String(u).startsWith('turn')));
+  if (!hasRelay) return 'no direct network path to it, and this server offers no relay (TURN) to go around a NAT or firewall';
+  return 'no network path to it, not even through the relay' + (iceErrors.length ? ' (' + iceErrors.join('; ') + ')' : '');
+}
+
+/**
+ * How a connected RTCPeerConnection reaches its peer, from its selected candidate pair: the local
+ * candidate's type says how (host: direct on the LAN; srflx/prflx: direct through NAT, found by STUN;
+ * relay: through TURN), with the round-trip time. '' while unknown.
+ * @param {RTCPeerConnection} pc
+ * @returns {Promise<string>}
+ */
+export async function describeRoute(pc) {
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId) || pair;
+  });
+  if (!pair) { // Firefox has no transport stats: the nominated, succeeded pair
+    stats.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
+    });
+  }
+  if (!pair) return '';
+  const local = stats.get(pair.localCandidateId);
+  const type = local ? local.candidateType : '';
+  const how = type === 'relay' ? 'relayed by TURN'
+    : type === 'srflx' || type === 'prflx' ? 'direct through NAT (STUN)'
+      : type === 'host' ? 'direct on the LAN' : 'direct';
+  return typeof pair.currentRoundTripTime === 'number'
+    ? how + ' · rtt ' + Math.round(pair.currentRoundTripTime * 1000) + ' ms' : how;
 }
 
 /** Creates, reuses and closes peer connections; hands every channel the remote side opens to `onChannel`. */
@@ -49,10 +94,13 @@ export class PeerManager {
    *        an offer from `from` for `hash`; `live` tells whether a connection for that pairing is open or
    *        opening (a taken offer replaces it). Default: only when there is none, so a repeated offer
    *        while the connection lives is ignored.
+   * @param {(peerId: string, hash: string, why: string) => void} [opts.onFailed] a connection found no
+   *        network path (`why` says why in words)
    */
-  constructor({ send, rtcConfig, onChannel, acceptOffer = (from, hash, live) => !live }) {
+  constructor({ send, rtcConfig, onChannel, acceptOffer = (from, hash, live) => !live, onFailed = () => {} }) {
     this.send = send;
     this.rtcConfig = rtcConfig;
+    this.onFailed = onFailed;
     this.onChannel = onChannel;
     this.acceptOffer = acceptOffer;
     /** @type {Map<string, Conn>} */
@@ -134,6 +182,29 @@ export class PeerManager {
     }
   }
 
+  /**
+   * How the connection to `peerId` runs (see describeRoute), or '' when none is connected.
+   * @param {string} peerId
+   * @returns {Promise<string>}
+   */
+  async route(peerId) {
+    // a channel can arrive before its connection reports 'connected', and the selected pair a moment later
+    for (let tries = 0; tries < 20; tries++) {
+      const conn = [...this.conns.values()].find((c) => c.peerId === peerId && !c.closed);
+      if (!conn) return '';
+      if (conn.pc.connectionState === 'connected') {
+        try {
+          const route = await describeRoute(conn.pc);
+          if (route) return route;
+        } catch (e) {
+          return '';
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return '';
+  }
+
   /** Closes every connection. */
   closeAll() {
     for (const conn of [...this.conns.values()]) this.close(conn);
@@ -148,18 +219,37 @@ export class PeerManager {
   }
 
   create(peerId, hash) {
-    const pc = new RTCPeerConnection(this.rtcConfig());
+    const config = this.rtcConfig();
+    const pc = new RTCPeerConnection(config);
     const conn = new Conn(pc, peerId, hash);
     this.conns.set(keyOf(peerId, hash), conn);
+    const failed = () => {
+      if (conn.closed) return;
+      this.onFailed(peerId, hash, whyNoPath(conn.iceErrors, config));
+      this.close(conn);
+    };
     pc.onicecandidate = (ev) => {
-      if (!conn.closed) this.signal(conn, { candidate: candidateData(ev.candidate) });
+      if (conn.closed) return;
+      if (ev.candidate) conn.localCandidates++;
+      this.signal(conn, { candidate: candidateData(ev.candidate) });
+      // gathering found nothing at all (relay only, and the relay refused or did not answer): no path can
+      // ever be found, so say so now rather than at a timeout
+      if (!ev.candidate && conn.localCandidates === 0) failed();
+    };
+    pc.onicecandidateerror = (ev) => {
+      const what = (ev.url || 'a STUN/TURN server') + ' answered ' + ev.errorCode + ' ' + (ev.errorText || '');
+      if (conn.iceErrors.length < 8 && !conn.iceErrors.includes(what)) conn.iceErrors.push(what.trim());
     };
     pc.ondatachannel = (ev) => {
       this.track(conn, ev.channel);
       this.onChannel(ev.channel, peerId, hash);
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'connected') clearTimeout(conn.handshakeTimer);
+      if (pc.connectionState === 'connected') {
+        conn.connected = true;
+        clearTimeout(conn.handshakeTimer);
+      }
+      if (pc.connectionState === 'failed' && !conn.connected) failed();
       if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.close(conn);
     };
     conn.handshakeTimer = setTimeout(() => {

@@ -207,20 +207,25 @@ export class Ui {
       status = 'Connecting to the signaling server…';
     } else if (fetch && fetch.state === 'receiving') {
       state = 'receiving';
-      status = 'Receiving from a peer…';
+      status = 'Receiving from holder ' + shortId(fetch.holder) + (fetch.route ? ' (' + fetch.route + ')' : '') + '…';
     } else if (counts && counts.holders === 0) {
       state = 'nobody';
-      status = 'Nobody is holding this page right now. Keep this tab open: it appears here as soon as a holder comes back.';
-    } else if (fetch && fetch.state === 'retrying') {
+      status = 'No one holds this page right now (0 online). Keep this tab open: it appears here as soon as a holder comes back.';
+    } else if (fetch && fetch.state === 'retrying' || fetch && fetch.lastHolder && !fetch.routedTo) {
       // the pause before asking again (it grows with each failure, up to a few seconds)
       state = 'waiting';
-      status = 'A holder could not send it' + (fetch.dl.received > 0 ? ' all' : '') + '; asking again in a moment…';
+      status = fetch.lastHolder ? lastFailure(fetch) + '; asking another…' : 'A holder could not send it; asking again in a moment…';
     } else if (fetch && fetch.routedTo) {
       state = 'waiting';
-      status = 'Connecting to a holder…';
+      const same = fetch.lastHolder === fetch.routedTo;
+      const now = fetch.signalledAt === null
+        ? (same ? 'asked it again' : 'asked holder ' + shortId(fetch.routedTo)) + ', no answer yet…'
+        : (same ? 'it answered' : 'holder ' + shortId(fetch.routedTo) + ' answered') + '; connecting…';
+      // the last failure stays in view while the next holder is asked: it is why this takes long
+      status = fetch.lastHolder ? lastFailure(fetch) + '; ' + now : now.charAt(0).toUpperCase() + now.slice(1);
     } else {
       state = 'waiting';
-      status = 'Asking for this page…';
+      status = 'Asking the server for a holder' + (counts && counts.holders > 0 ? ' (' + counts.holders + ' online)' : '') + '…';
     }
     view.dataset.state = state;
     $('status').textContent = status;
@@ -228,6 +233,8 @@ export class Ui {
     this.renderNotice(fetch, page);
 
     this.renderProgress(fetch, page);
+    this.renderRoute(fetch);
+    this.renderAttempts(fetch);
     if (page && this.shownHash !== hash) this.showContent(page, loc);
     if (!page && this.shownHash !== null) this.clearContent();
     const label = page && page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 12);
@@ -270,6 +277,41 @@ export class Ui {
     const fetch = this.loc && this.loc.hash ? this.node.fetches.get(this.loc.hash) : undefined;
     const size = Number(this.acceptSize.dataset.size);
     if (fetch && fetch.expect(size)) this.render();
+  }
+
+  // Where the bytes come from, and how: holder, path (LAN, NAT, relay), round trip, first byte.
+  renderRoute(fetch) {
+    const el = $('route');
+    const on = !!fetch && !!fetch.holder && (fetch.state === 'receiving' || fetch.state === 'done');
+    el.hidden = !on;
+    if (!on) return;
+    const parts = [(fetch.state === 'done' ? 'From' : 'Receiving from') + ' holder ' + shortId(fetch.holder)];
+    if (fetch.route) parts.push(fetch.route);
+    if (fetch.firstByteAt) parts.push('first byte after ' + Math.round(fetch.firstByteAt - fetch.startedAt) + ' ms');
+    // a speed over a few kilobytes measures the round trip, not the path
+    if (fetch.state === 'done' && fetch.dl.received >= 65536) parts.push(formatSpeed(fetch.speed()));
+    const text = parts.join(' · ');
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  // Each attempt, its holder, outcome and times: open with ?debug, otherwise a closed panel once one failed.
+  renderAttempts(fetch) {
+    const box = $('attempts');
+    const debug = new URLSearchParams(location.search).has('debug');
+    const failed = !!fetch && fetch.attempts.some((a) => !a.outcome.startsWith('sent the page'));
+    box.hidden = !fetch || !(debug || failed);
+    if (box.hidden) return;
+    if (debug && !box.dataset.opened) {
+      box.open = true;
+      box.dataset.opened = '1';
+    }
+    const list = $('attempts-list');
+    if (list.childElementCount === fetch.attempts.length) return;
+    list.replaceChildren(...fetch.attempts.map((a) => {
+      const li = document.createElement('li');
+      li.textContent = 'holder ' + shortId(a.holder) + ': ' + a.outcome + ' (at ' + (a.at / 1000).toFixed(2) + ' s, took ' + a.ms + ' ms)';
+      return li;
+    }));
   }
 
   renderProgress(fetch, page) {
@@ -356,4 +398,14 @@ function setShown(ui, hash) {
   ui.renderedHash = hash;
   if (ui.loc && ui.loc.hash === hash) $('page-view').dataset.state = 'shown';
   markShown();
+}
+
+/** The holder that failed last, and how: "Holder 3f2a… did not answer within 2 s". */
+function lastFailure(fetch) {
+  return 'Holder ' + shortId(fetch.lastHolder) + ' ' + fetch.lastWhy.replace(/^could not connect/, 'could not be reached');
+}
+
+/** A peer id as people see it: its first characters. */
+function shortId(id) {
+  return id ? String(id).slice(0, 6) + '…' : 'unknown';
 }
