@@ -29,6 +29,8 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     private WebSocket ws;
     private volatile AssertionError listenerFailure;
     String peerId;
+    /** The {@code welcome} this connection got. */
+    JsonNode welcome;
 
     static TestClient connect(SignalingServer server) {
         return connect(server, null);
@@ -41,7 +43,8 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
             builder.header("Origin", origin);
         }
         client.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client).join();
-        client.peerId = client.await("welcome").get("peerId").asText();
+        client.welcome = client.await("welcome");
+        client.peerId = client.welcome.get("peerId").asText();
         return client;
     }
 
