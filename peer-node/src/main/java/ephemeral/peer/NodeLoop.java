@@ -88,7 +88,7 @@ final class NodeLoop {
             public void onDisconnected() {
                 LOG.info("disconnected from the signaling server; reconnecting");
             }
-        });
+        }, config.serverSilence());
         this.links = new Links(owner, new Links.Listener() {
             @Override
             public void sendSignal(String to, String hash, SignalData data) {

@@ -1,6 +1,7 @@
 package ephemeral.peer;
 
 import ephemeral.peer.signaling.ServerUrl;
+import ephemeral.protocol.Timeouts;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param connectTimeout  how long {@link PeerNode#start} waits for the first signaling {@code welcome} [10 s]
  * @param stallTimeout    a holder that opens no channel / sends no byte for this long is given up on [5 s]
  * @param idleLinkTimeout a peer connection with no open channel for this long is closed [30 s]
+ * @param serverSilence   a signaling connection with no frame (not even the server's ping) for this long is
+ *                        taken as dead (a dropped network never says goodbye) and replaced [45 s]
  */
 public record PeerConfig(
         ServerUrl server,
@@ -24,7 +27,8 @@ public record PeerConfig(
         Path storeDir,
         Duration connectTimeout,
         Duration stallTimeout,
-        Duration idleLinkTimeout) {
+        Duration idleLinkTimeout,
+        Duration serverSilence) {
 
     public PeerConfig {
         if (server == null) {
@@ -43,46 +47,52 @@ public record PeerConfig(
 
     public static PeerConfig defaults() {
         return new PeerConfig(ServerUrl.parse("http://localhost:8080"), 64L << 20, 64, 512L << 20, null,
-                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofMillis(Timeouts.SERVER_SILENT_MS));
     }
 
     public PeerConfig withServer(String url) {
         return new PeerConfig(ServerUrl.parse(url), maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir,
-                connectTimeout, stallTimeout, idleLinkTimeout);
+                connectTimeout, stallTimeout, idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMaxPageBytes(long v) {
         return new PeerConfig(server, v, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
-                stallTimeout, idleLinkTimeout);
+                stallTimeout, idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMaxConcurrentServes(int v) {
         return new PeerConfig(server, maxPageBytes, v, memoryBudgetBytes, storeDir, connectTimeout, stallTimeout,
-                idleLinkTimeout);
+                idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMemoryBudgetBytes(long v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, v, storeDir, connectTimeout, stallTimeout,
-                idleLinkTimeout);
+                idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withStoreDir(Path v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, v, connectTimeout,
-                stallTimeout, idleLinkTimeout);
+                stallTimeout, idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withConnectTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, v, stallTimeout,
-                idleLinkTimeout);
+                idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withStallTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout, v,
-                idleLinkTimeout);
+                idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withIdleLinkTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
-                stallTimeout, v);
+                stallTimeout, v, serverSilence);
+    }
+
+    public PeerConfig withServerSilence(Duration v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+                stallTimeout, idleLinkTimeout, v);
     }
 }

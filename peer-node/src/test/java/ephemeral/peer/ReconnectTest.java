@@ -1,6 +1,7 @@
 package ephemeral.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ephemeral.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -27,4 +28,21 @@ class ReconnectTest {
         }
     }
 
+    /**
+     * A server that goes silent (no frame, no ping: a dropped network looks like this, and TCP never says
+     * so) is taken as gone after the silence limit, and the node reconnects; while the server pings (every
+     * second here), a quiet connection is kept.
+     */
+    @Test
+    void aSilentServerIsReplacedByAReconnect() throws Exception {
+        try (TestServer pinging = TestServer.start("127.0.0.1", c -> c.withHeartbeat(1, 600));
+             PeerNode kept = TestPeers.start(pinging, TestPeers.config(pinging).withServerSilence(Duration.ofSeconds(3)));
+             TestServer silent = TestServer.start("127.0.0.1", c -> c.withHeartbeat(300, 600));
+             PeerNode node = TestPeers.start(silent, TestPeers.config(silent).withServerSilence(Duration.ofSeconds(2)))) {
+            String firstId = node.peerId();
+            Conditions.await("the node to give up on the silent connection and reconnect", Duration.ofSeconds(15),
+                    () -> node.stats().signalingConnects() >= 2 && !firstId.equals(node.peerId()));
+            assertEquals(1, kept.stats().signalingConnects(), "a pinged connection was kept");
+        }
+    }
 }

@@ -21,6 +21,11 @@ public final class Timeouts {
     public static final long RETRY_MAX_MS = 8_000;
     /** A peer connection with no open channel for this long is closed. */
     public static final long IDLE_LINK_MS = 30_000;
+    /**
+     * A signaling connection on which nothing (no frame, not even the server's ping, sent every 15 s) arrived
+     * for this long is dead, however quiet its TCP is: the client drops it and reconnects with backoff.
+     */
+    public static final long SERVER_SILENT_MS = 45_000;
 
     private Timeouts() {
     }

@@ -2,6 +2,7 @@ package ephemeral.peer.signaling;
 
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.Limits;
+import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,12 +69,22 @@ public final class SignalingClient {
     private double burst = 200;
     private long lastRefill = System.nanoTime();
     private long connects;
+    /** When the server was last heard from (any frame, or a ping), System.nanoTime(). */
+    private volatile long lastHeardNanos = System.nanoTime();
+    private final long silentNanos;
+    private ScheduledFuture<?> watchdog;
 
-    public SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener) {
-        this(url, owner, timer, listener, MAX_INBOX);
+    public SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener, Duration silence) {
+        this(url, owner, timer, listener, MAX_INBOX, silence);
     }
 
     SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener, int maxInbox) {
+        this(url, owner, timer, listener, maxInbox, Duration.ofMillis(Timeouts.SERVER_SILENT_MS));
+    }
+
+    SignalingClient(ServerUrl url, Executor owner, ScheduledExecutorService timer, Listener listener, int maxInbox,
+                    Duration silence) {
+        this.silentNanos = silence.toNanos();
         this.maxInbox = maxInbox;
         this.url = url;
         this.owner = owner;
@@ -83,7 +95,22 @@ public final class SignalingClient {
     }
 
     public void start() {
+        long every = Math.max(100, silentNanos / 1_000_000 / 10);
+        watchdog = timer.scheduleWithFixedDelay(this::watch, every, every, TimeUnit.MILLISECONDS);
         connect();
+    }
+
+    /** A connection the server has been silent on for too long is dropped, so the usual reconnect follows. */
+    private void watch() {
+        WebSocket w;
+        synchronized (lock) {
+            w = ws;
+        }
+        if (w != null && System.nanoTime() - lastHeardNanos > silentNanos) {
+            LOG.info("no word from the signaling server for {} s (a dropped network?): reconnecting", silentNanos / 1_000_000_000);
+            w.abort();
+            lost(w);
+        }
     }
 
     /** Messages from the server dropped because the owner had {@link #MAX_INBOX} still to handle. */
@@ -124,6 +151,9 @@ public final class SignalingClient {
     }
 
     public void close() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         WebSocket w;
         synchronized (lock) {
             closed = true;
@@ -252,6 +282,7 @@ public final class SignalingClient {
                     outbox.clear();
                     connects++;
                     backoffMs = 250;
+                    lastHeardNanos = System.nanoTime();
                 }
             }
             if (!keep) {
@@ -263,6 +294,7 @@ public final class SignalingClient {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            lastHeardNanos = System.nanoTime();
             partial.append(data);
             if (last) {
                 String text = partial.toString();
@@ -290,6 +322,14 @@ public final class SignalingClient {
                 inbox.decrementAndGet();
                 listener.onMessage(m);
             });
+        }
+
+        /** The server pings every 15 s: proof it is there even when nothing else happens (the pong is automatic). */
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            lastHeardNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
         }
 
         @Override
