@@ -37,12 +37,14 @@ class RoundTripTest {
             new ClientMessage.Signal(P, H, OFFER),
             new ClientMessage.Signal(P, H, CANDIDATE),
             new ClientMessage.Signal(P, H, END),
-            new ClientMessage.Report(H, Q, "silent"));
+            new ClientMessage.Report(H, Q, "silent"),
+            new ClientMessage.Ping());
 
     static final List<ServerMessage> SERVER = List.of(
             new ServerMessage.Welcome(P, List.of(new IceServer(List.of("stun:192.0.2.1:3478"), null, null),
                     new IceServer(List.of("turn:192.0.2.1:3478?transport=udp"), "1700000000:" + P, "c3VwZXI=")),
-                    IceTransportPolicy.RELAY, Limits.DEFAULTS),
+                    IceTransportPolicy.RELAY, Limits.DEFAULTS, 30),
+            new ServerMessage.Pong(),
             new ServerMessage.ContentRequest(H, P),
             new ServerMessage.Routed(H, Q),
             new ServerMessage.Signal(Q, H, OFFER),

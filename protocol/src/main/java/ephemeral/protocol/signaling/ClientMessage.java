@@ -24,6 +24,7 @@ import java.util.Set;
     @JsonSubTypes.Type(value = ClientMessage.Unwant.class, name = "unwant"),
     @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
     @JsonSubTypes.Type(value = ClientMessage.Report.class, name = "report"),
+    @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
 })
 public sealed interface ClientMessage {
 
@@ -110,6 +111,13 @@ public sealed interface ClientMessage {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "reason must be one of " + new java.util.TreeSet<>(REASONS));
             }
         }
+    }
+
+    /**
+     * Are you there? The server answers {@code pong}. A browser cannot see WebSocket pings, so this is how
+     * it notices a server (or network) that vanished without closing the connection.
+     */
+    record Ping() implements ClientMessage {
     }
 
     /** Checks the hash or the list; returns the list (deduplicated) or null when {@code hash} was given. */

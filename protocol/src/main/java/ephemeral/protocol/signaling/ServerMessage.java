@@ -20,14 +20,27 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.Signal.class, name = "signal"),
     @JsonSubTypes.Type(value = ServerMessage.Peers.class, name = "peers"),
     @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
 })
 public sealed interface ServerMessage {
 
-    /** A missing {@code iceTransportPolicy} reads as {@code all}, missing limits as their defaults. */
-    record Welcome(String peerId, List<IceServer> iceServers, IceTransportPolicy iceTransportPolicy, Limits limits)
-            implements ServerMessage {
+    /**
+     * A missing {@code iceTransportPolicy} reads as {@code all}, missing limits as their defaults, a missing
+     * {@code idleSeconds} as {@link #DEFAULT_IDLE_SECONDS}.
+     *
+     * @param idleSeconds the server closes a connection it heard nothing from for this long (it pings every
+     *                    third of it); a client should drop one it heard nothing from for as long
+     */
+    record Welcome(String peerId, List<IceServer> iceServers, IceTransportPolicy iceTransportPolicy, Limits limits,
+                   Integer idleSeconds) implements ServerMessage {
+        public static final int DEFAULT_IDLE_SECONDS = 45;
+
         public Welcome {
             Ids.requirePeerId("peerId", peerId);
+            idleSeconds = idleSeconds == null ? DEFAULT_IDLE_SECONDS : idleSeconds;
+            if (idleSeconds < 1) {
+                throw new IllegalArgumentException("idleSeconds must be positive");
+            }
             iceServers = iceServers == null ? List.of() : List.copyOf(iceServers);
             iceTransportPolicy = iceTransportPolicy == null ? IceTransportPolicy.ALL : iceTransportPolicy;
             limits = limits == null ? Limits.DEFAULTS : limits;
@@ -66,6 +79,10 @@ public sealed interface ServerMessage {
         public Peers {
             Ids.requireHash(hash);
         }
+    }
+
+    /** The answer to a client's {@code ping}. */
+    record Pong() implements ServerMessage {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -3,6 +3,7 @@ package ephemeral.signaling.ws;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.ErrorCode;
 import ephemeral.protocol.ProtocolException;
+import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.signaling.FrameTap;
 import ephemeral.signaling.SignalingConfig;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class SignalingSocket {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
+    private static final String PONG = Codec.encode(new ServerMessage.Pong());
 
     private final SignalingConfig config;
     private final Hub hub;
@@ -176,7 +178,8 @@ public final class SignalingSocket {
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
             open.add(this);
             connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(),
-                    config.ice().forPeer(peer.id(), Instant.now()), config.ice().policy(), config.limits())));
+                    config.ice().forPeer(peer.id(), Instant.now()), config.ice().policy(), config.limits(),
+                    config.idleSeconds())));
         }
 
         @Override
@@ -190,7 +193,12 @@ public final class SignalingSocket {
                 return;
             }
             try {
-                hub.handle(peer, Codec.parseClient(text, config.limits()));
+                ClientMessage m = Codec.parseClient(text, config.limits());
+                if (m instanceof ClientMessage.Ping) {
+                    connection.send(PONG); // liveness only: no roster involved
+                } else {
+                    hub.handle(peer, m);
+                }
             } catch (ProtocolException e) {
                 refuse(e);
             }

@@ -10,6 +10,8 @@ const BACKOFF_MAX_MS = 5000;
 const PACE_SHARE = 0.9;
 /** Messages waiting for the pace at most; past it a message is dropped (its peer's clocks handle it). */
 const MAX_QUEUED = 2048;
+/** Until `welcome` says otherwise: a connection nothing arrived on for this long is dead. */
+const DEFAULT_IDLE_MS = 45000;
 
 /**
  * A self-healing signaling connection. Callbacks:
@@ -37,6 +39,15 @@ export class SignalingClient {
     this.onMessage = () => {};
     this.onState = () => {};
     this.early = claimEarly(url);
+    // Liveness: a browser cannot see WebSocket pings, and a dropped network or a vanished server may never
+    // close the socket. So: a `ping` after a third of `idleSeconds` without sending, and a connection that
+    // heard nothing (not even `pong`) for `idleSeconds` is dropped and replaced (docs/protocol.md).
+    this.idleMs = DEFAULT_IDLE_MS;
+    this.lastHeard = performance.now();
+    this.lastSent = performance.now();
+    this.liveTimer = null;
+    this.onOnline = () => this.reconnectNow();
+    this.onOffline = () => this.drop();
   }
 
   /**
@@ -59,6 +70,10 @@ export class SignalingClient {
   /** Connects (and keeps reconnecting until `stop()`). */
   start() {
     this.stopped = false;
+    clearInterval(this.liveTimer);
+    this.liveTimer = setInterval(() => this.checkAlive(), 1000);
+    addEventListener('online', this.onOnline);
+    addEventListener('offline', this.onOffline);
     const early = this.early;
     this.early = null;
     if (!early) {
@@ -75,7 +90,51 @@ export class SignalingClient {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.liveTimer);
+    removeEventListener('online', this.onOnline);
+    removeEventListener('offline', this.onOffline);
     if (this.ws) this.ws.close();
+  }
+
+  // Once a second: ping an otherwise quiet connection, and drop one that heard nothing for too long.
+  checkAlive() {
+    if (!this.ready) return;
+    const now = performance.now();
+    if (now - this.lastHeard > this.idleMs) {
+      this.drop();
+    } else if (now - this.lastSent > this.idleMs / 3 && this.take()) {
+      this.ws.send('{"type":"ping"}');
+      this.lastSent = now;
+    }
+  }
+
+  /**
+   * Gives up on the current connection at once and reconnects (with backoff): its close handshake may
+   * never complete on a dead network, so its onclose is not waited for.
+   */
+  drop() {
+    const ws = this.ws;
+    if (!ws || this.stopped) return;
+    ws.onclose = null;
+    ws.onmessage = null;
+    this.ws = null;
+    this.welcome = null;
+    this.queue = [];
+    try {
+      ws.close();
+    } catch (e) {
+      // already closing
+    }
+    this.onState('closed');
+    this.retry();
+  }
+
+  // The browser says the network is back: don't wait for the backoff.
+  reconnectNow() {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.timer);
+    this.backoff = BACKOFF_MIN_MS;
+    this.connect();
   }
 
   /** @returns {boolean} whether a welcomed connection is open */
@@ -98,6 +157,7 @@ export class SignalingClient {
     if (!this.ready) return false;
     if (this.queue.length === 0 && this.take()) {
       this.ws.send(JSON.stringify(msg));
+      this.lastSent = performance.now();
       return true;
     }
     if (this.queue.length >= MAX_QUEUED) return false;
@@ -133,7 +193,10 @@ export class SignalingClient {
     const wait = this.rate === Infinity ? 0 : Math.ceil((1 - this.tokens) / this.rate);
     this.paceTimer = setTimeout(() => {
       this.paceTimer = null;
-      while (this.queue.length && this.ready && this.take()) this.ws.send(this.queue.shift());
+      while (this.queue.length && this.ready && this.take()) {
+        this.ws.send(this.queue.shift());
+        this.lastSent = performance.now();
+      }
       if (!this.ready) this.queue = [];
       if (this.queue.length) this.drainLater();
     }, Math.max(0, wait));
@@ -153,6 +216,7 @@ export class SignalingClient {
 
   attach(ws) {
     this.ws = ws;
+    this.lastHeard = performance.now();
     ws.onmessage = (ev) => this.receive(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
@@ -166,6 +230,7 @@ export class SignalingClient {
   }
 
   receive(data) {
+    this.lastHeard = performance.now();
     if (typeof data !== 'string') return;
     let msg;
     try {
@@ -173,8 +238,11 @@ export class SignalingClient {
     } catch (e) {
       return;
     }
+    if (msg.type === 'pong') return; // liveness only: lastHeard is set
     if (msg.type === 'welcome') {
       this.welcome = msg;
+      this.idleMs = Number.isFinite(msg.idleSeconds) && msg.idleSeconds > 0 ? msg.idleSeconds * 1000 : DEFAULT_IDLE_MS;
+      this.lastSent = performance.now();
       this.queue = []; // meant for the peers of an earlier connection
       this.pace(msg.limits);
       this.backoff = BACKOFF_MIN_MS;

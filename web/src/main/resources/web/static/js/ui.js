@@ -228,6 +228,8 @@ export class Ui {
       status = 'Asking the server for a holder' + (counts && counts.holders > 0 ? ' (' + counts.holders + ' online)' : '') + '…';
     }
     view.dataset.state = state;
+    // while reconnecting the counts are the last ones known: shown greyed, not as news
+    view.dataset.connection = node.connection;
     $('status').textContent = status;
 
     this.renderNotice(fetch, page);
