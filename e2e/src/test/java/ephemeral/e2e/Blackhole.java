@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay on a loopback port in front of the server, whose {@link #silence()} makes every connection it
- * relays so far go quiet without closing (bytes are read and dropped both ways): what a dropped network or
- * a dead NAT mapping looks like to both ends. Connections made afterwards are relayed normally.
+ * A TCP relay on a loopback port in front of the server. {@link #drop()} is a network that goes away without
+ * a word: every connection relayed so far goes quiet without closing (bytes are read and discarded both
+ * ways), and new ones are closed at once, until {@link #restore()}; connections made after that are relayed
+ * normally.
  */
 public final class Blackhole implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
+    private volatile boolean down;
 
     private final class Pair {
         final Socket client;
@@ -67,15 +69,25 @@ public final class Blackhole implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Every connection relayed so far goes silent both ways, and stays open. */
-    public void silence() {
+    /** Every connection relayed so far goes silent both ways, and stays open; new ones are refused. */
+    public void drop() {
+        down = true;
         pairs.forEach(p -> p.silent = true);
+    }
+
+    /** New connections are relayed again (the silent ones stay silent). */
+    public void restore() {
+        down = false;
     }
 
     private void accept() {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (down) {
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
                 Pair pair = new Pair(client, server);
                 pairs.add(pair);

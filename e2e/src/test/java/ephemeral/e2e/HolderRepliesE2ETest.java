@@ -129,7 +129,7 @@ class HolderRepliesE2ETest extends BrowserE2E {
             + "   const { PeerManager } = await import('/static/js/peers.js');"
             + "   const sig = new SignalingClient('ws://' + location.host + '/ws');"
             + "   const arrived = []; const takers = [];"
-            + "   const peers = new PeerManager({ send: (m) => sig.send(m), iceServers: () => [],"
+            + "   const peers = new PeerManager({ send: (m) => sig.send(m), rtcConfig: () => ({ iceServers: [] }),"
             + "     onChannel: (ch) => { if (takers.length) takers.shift()(ch); else arrived.push(ch); } });"
             + "   sig.onMessage = (m) => { if (m.type === 'signal') peers.handleSignal(m); };"
             + "   await new Promise((resolve) => { sig.onWelcome = resolve; sig.start(); });"

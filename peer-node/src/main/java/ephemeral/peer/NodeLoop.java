@@ -108,6 +108,7 @@ final class NodeLoop {
         this.serving = new Serving(store, links, ownerThread, pumps, counters, config.maxConcurrentServes(),
                 config.maxPageBytes(), stall);
         this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), stall);
+        this.fetching.setLinkTrouble(links::whyNotConnected);
     }
 
     void start() {

@@ -29,12 +29,14 @@ public final class Coturn implements AutoCloseable {
 
     private final Path dir;
     private final Process process;
+    private final String ip;
     private final int port;
     private final String secret;
 
-    private Coturn(Path dir, Process process, int port, String secret) {
+    private Coturn(Path dir, Process process, String ip, int port, String secret) {
         this.dir = dir;
         this.process = process;
+        this.ip = ip;
         this.port = port;
         this.secret = secret;
     }
@@ -45,6 +47,18 @@ public final class Coturn implements AutoCloseable {
      * @param dir an empty directory for its configuration, log, pid file and database
      */
     public static Coturn start(Path dir) {
+        return start(dir, "127.0.0.1", List.of());
+    }
+
+    /**
+     * Starts coturn on {@code ip} (port 3478 unless on loopback, where a free one is picked) and waits until
+     * it listens.
+     *
+     * @param dir    an empty directory for its configuration, log, pid file and database
+     * @param ip     the address it listens and relays on
+     * @param prefix what runs it, e.g. {@code ip netns exec NS} for a network namespace; empty: directly
+     */
+    public static Coturn start(Path dir, String ip, List<String> prefix) {
         if (!Files.isExecutable(EXECUTABLE)) {
             throw new AssertionError(EXECUTABLE + " is missing: run scripts/install-deps (as root) to install "
                     + "Debian's coturn, which the TURN tests need");
@@ -53,13 +67,14 @@ public final class Coturn implements AutoCloseable {
         new SecureRandom().nextBytes(random);
         String secret = HexFormat.of().formatHex(random);
         try {
-            int port = freeUdpAndTcpPort();
+            boolean loopback = ip.startsWith("127.");
+            int port = loopback ? freeUdpAndTcpPort() : 3478;
             Path conf = dir.resolve("turnserver.conf");
             Files.writeString(conf, String.join("\n", List.of(
                     "# made by " + Coturn.class.getName(),
-                    "listening-ip=127.0.0.1",
+                    "listening-ip=" + ip,
                     "listening-port=" + port,
-                    "relay-ip=127.0.0.1",
+                    "relay-ip=" + ip,
                     "use-auth-secret",
                     "static-auth-secret=" + secret,
                     "realm=" + REALM,
@@ -68,8 +83,9 @@ public final class Coturn implements AutoCloseable {
                     "no-dtls",
                     "no-cli",
                     "no-multicast-peers",
-                    // every peer of a test is on this machine; a deployment keeps loopback denied (docs/deploy.md)
-                    "allow-loopback-peers",
+                    // on loopback every peer of a test is on this machine; a deployment keeps loopback denied
+                    // (docs/deploy.md)
+                    loopback ? "allow-loopback-peers" : "no-loopback-peers",
                     "no-software-attribute",
                     "log-file=" + dir.resolve("turn.log"),
                     "simple-log",
@@ -77,11 +93,13 @@ public final class Coturn implements AutoCloseable {
                     "pidfile=" + dir.resolve("turnserver.pid"),
                     "userdb=" + dir.resolve("turndb"),
                     "")), StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(EXECUTABLE.toString(), "-c", conf.toString())
+            List<String> command = new java.util.ArrayList<>(prefix);
+            command.addAll(List.of(EXECUTABLE.toString(), "-c", conf.toString()));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("turnserver.out").toFile())
                     .start();
-            Coturn coturn = new Coturn(dir, process, port, secret);
+            Coturn coturn = new Coturn(dir, process, ip, port, secret);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!coturn.log().contains("UDP listener opened on")) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -114,7 +132,7 @@ public final class Coturn implements AutoCloseable {
 
     /** @return e.g. {@code turn:127.0.0.1:41234?transport=udp} */
     public String url() {
-        return "turn:127.0.0.1:" + port + "?transport=udp";
+        return "turn:" + ip + ":" + port + "?transport=udp";
     }
 
     /** coturn's {@code static-auth-secret}: what the signaling server's {@code --turn-secret} must be. */

@@ -139,6 +139,11 @@ public final class Link {
         return route;
     }
 
+    /** ICE candidate errors seen so far, in words. */
+    List<String> iceErrors() {
+        return List.copyOf(iceErrors);
+    }
+
     /** Why this link failed (null while open, or when closed on purpose). */
     public String failure() {
         return failure;

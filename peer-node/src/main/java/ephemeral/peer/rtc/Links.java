@@ -81,6 +81,21 @@ public final class Links {
         return ice;
     }
 
+    /** Why no connection to {@code peer} has come up (see {@link Route#whyNoPath}), or null when one is up or none is tried. */
+    public String whyNotConnected(String peer) {
+        for (Link l : byPeer.getOrDefault(peer, List.of())) {
+            if (l.isConnected()) {
+                return null;
+            }
+        }
+        for (Link l : byPeer.getOrDefault(peer, List.of())) {
+            if (!l.isClosed()) {
+                return Route.whyNoPath(ice, l.iceErrors());
+            }
+        }
+        return null;
+    }
+
     /**
      * Holder side: a channel for {@code hash} to {@code peer}, on a connected link if there is one
      * (no signaling needed), else on a new connection whose offer goes out through the listener.

@@ -15,9 +15,9 @@ public final class Route {
     }
 
     /**
-     * The path of the selected candidate pair, e.g. "relayed by TURN, rtt 3 ms": the local candidate's type
-     * says how (host: direct on the LAN; srflx/prflx: direct through NAT, found by STUN; relay: through
-     * TURN). Empty when the report has no selected pair yet.
+     * The path of the selected candidate pair, e.g. "relayed by TURN, rtt 3 ms": a relay candidate on either
+     * side means through TURN; otherwise the local candidate's type says how (host: direct on the LAN;
+     * srflx/prflx: direct through NAT, found by STUN). Empty when the report has no selected pair yet.
      */
     public static String describe(RTCStatsReport report) {
         Map<String, RTCStats> stats = report.getStats();
@@ -38,8 +38,10 @@ public final class Route {
         if (pair == null) {
             return "";
         }
-        RTCStats local = stats.get(String.valueOf(pair.getAttributes().get("localCandidateId")));
-        String type = local == null ? "" : String.valueOf(local.getAttributes().get("candidateType"));
+        String type = candidateType(stats, pair, "localCandidateId");
+        if ("relay".equals(candidateType(stats, pair, "remoteCandidateId"))) {
+            type = "relay"; // the other side's relay: the bytes cross a TURN server all the same
+        }
         String how = switch (type) {
             case "relay" -> "relayed by TURN";
             case "srflx", "prflx" -> "direct through NAT (STUN)";
@@ -48,6 +50,11 @@ public final class Route {
         };
         Object rtt = pair.getAttributes().get("currentRoundTripTime");
         return rtt instanceof Number n ? how + String.format(", rtt %.0f ms", n.doubleValue() * 1000) : how;
+    }
+
+    private static String candidateType(Map<String, RTCStats> stats, RTCStats pair, String which) {
+        RTCStats c = stats.get(String.valueOf(pair.getAttributes().get(which)));
+        return c == null ? "" : String.valueOf(c.getAttributes().get("candidateType"));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,18 @@ public final class Fetching implements Receiver.Outcome {
     private final ArrayDeque<Fetch> queued = new ArrayDeque<>();
     private int active;
     private int maxExclude = 64;
+    /** Why the connection to a peer has not come up, in words, or null when nothing says so. */
+    private Function<String, String> linkTrouble = peer -> null;
 
     public Fetching(Consumer<ClientMessage> signaling, Counters counters, long maxPageBytes, long stallMillis) {
         this.signaling = signaling;
         this.counters = counters;
         this.maxPageBytes = maxPageBytes;
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+    }
+
+    public void setLinkTrouble(Function<String, String> linkTrouble) {
+        this.linkTrouble = linkTrouble;
     }
 
     public void setMaxExclude(int maxExclude) {
@@ -194,7 +201,11 @@ public final class Fetching implements Receiver.Outcome {
                     failed(f, "stalled: nothing received for " + stallNanos / 1_000_000_000.0 + " s", Fault.STALLED);
                 }
             } else if (f.holder != null && now - f.waitUntilNanos > 0) {
-                failed(f, f.answered ? "answered, but opened no channel within " + Timeouts.CONNECT_MS / 1000 + " s"
+                // it answered but no path came up: say what the connection knows (a refused relay, no relay);
+                // still a silent holder to the server, which cannot tell a hostile one from a bad network
+                String trouble = f.answered ? linkTrouble.apply(f.holder) : null;
+                failed(f, trouble != null ? "no connection within " + Timeouts.CONNECT_MS / 1000 + " s: " + trouble
+                        : f.answered ? "answered, but opened no channel within " + Timeouts.CONNECT_MS / 1000 + " s"
                         : "did not answer within " + Timeouts.ROUTED_WAIT_MS / 1000 + " s", Fault.SILENT);
             } else if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
                 want(f);

@@ -55,9 +55,9 @@ export function whyNoPath(iceErrors, config) {
 }
 
 /**
- * How a connected RTCPeerConnection reaches its peer, from its selected candidate pair: the local
- * candidate's type says how (host: direct on the LAN; srflx/prflx: direct through NAT, found by STUN;
- * relay: through TURN), with the round-trip time. '' while unknown.
+ * How a connected RTCPeerConnection reaches its peer, from its selected candidate pair: a relay candidate
+ * on either side means through TURN; otherwise the local candidate's type says how (host: direct on the
+ * LAN; srflx/prflx: direct through NAT, found by STUN), with the round-trip time. '' while unknown.
  * @param {RTCPeerConnection} pc
  * @returns {Promise<string>}
  */
@@ -74,7 +74,9 @@ export async function describeRoute(pc) {
   }
   if (!pair) return '';
   const local = stats.get(pair.localCandidateId);
-  const type = local ? local.candidateType : '';
+  const remote = stats.get(pair.remoteCandidateId);
+  // the other side's relay counts too: the bytes cross a TURN server all the same
+  const type = remote && remote.candidateType === 'relay' ? 'relay' : local ? local.candidateType : '';
   const how = type === 'relay' ? 'relayed by TURN'
     : type === 'srflx' || type === 'prflx' ? 'direct through NAT (STUN)'
       : type === 'host' ? 'direct on the LAN' : 'direct';
