@@ -3,6 +3,8 @@ package ephemeral.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.Browsers.Kind;
 import ephemeral.protocol.Sha256;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -69,6 +72,42 @@ class WaitingStatesE2ETest extends BrowserE2E {
         } finally {
             visitor.close();
             silent.abort();
+        }
+    }
+
+    /**
+     * A holder no path leads to (here: a tab told to use relayed candidates only, on a server that offers no
+     * relay, so its offers carry no address at all), on a server without TURN: the visitor is told there is
+     * no direct path and no relay to go around it.
+     */
+    @Test
+    void anUnreachableHolderOnAServerWithoutRelayIsExplained() {
+        String text = secret("unreachable");
+        String hash = Sha256.of(text.getBytes(StandardCharsets.UTF_8));
+        BrowserContext holderContext = browsers.newContext(Kind.CHROMIUM);
+        AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
+        try {
+            Page holder = holderContext.newPage();
+            holder.navigate(server.baseUrl() + "/healthz");
+            holder.evaluate("async ({hash, text}) => {"
+                    + " const { Node } = await import('/static/js/node.js');"
+                    + " const blob = new Blob([new TextEncoder().encode(text)]);"
+                    + " const store = { get: (h) => h === hash ? { hash, blob } : undefined,"
+                    + "   has: (h) => h === hash, hashes: () => [hash], put: () => {} };"
+                    + " const node = new Node({ store });"
+                    + " await new Promise((resolve) => {"
+                    + "   node.addEventListener('change', () => { if (node.connection === 'open') resolve(); });"
+                    + "   node.start(); });"
+                    + " node.rtcConfig = { iceServers: [], iceTransportPolicy: 'relay' };"
+                    + " window.holder = node; }", Map.of("hash", hash, "text", text));
+            visitor.open(server.baseUrl() + "/" + hash + "?debug");
+            assertThat(visitor.page().locator("#status")).hasText(Pattern.compile("^Holder \\S{6}… could not be reached within 5 s: "
+                    + "no direct network path to it, and this server offers no relay \\(TURN\\) to go around a NAT or firewall; .*"),
+                    new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+            Screenshots.save(visitor.page(), "waiting-unreachable-no-relay");
+        } finally {
+            visitor.close();
+            holderContext.close();
         }
     }
 }

@@ -12,6 +12,7 @@ import ephemeral.peer.transfer.Serving;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -52,6 +54,7 @@ final class NodeLoop {
     final CountDownLatch welcomed = new CountDownLatch(1);
     volatile String peerId;
     private int maxHashesPerMessage;
+    private ScheduledFuture<?> credentialRefresh;
 
     NodeLoop(PeerConfig config, PageStore store) {
         this.config = config;
@@ -135,6 +138,20 @@ final class NodeLoop {
         owner.execute(() -> signaling.send(message));
     }
 
+    /**
+     * TURN credentials expire (the server's {@code --turn-ttl}): shortly before, this node reconnects to get
+     * fresh ones in a new {@code welcome}, so a long-running seed can still be reached through the relay.
+     */
+    private void refreshCredentials(Ice ice) {
+        if (credentialRefresh != null) {
+            credentialRefresh.cancel(false);
+        }
+        credentialRefresh = ice.refreshAfter(Instant.now()).map(after -> ownerThread.schedule(() -> {
+            LOG.info("TURN credentials expire soon: reconnecting for fresh ones");
+            signaling.reconnect();
+        }, after.toMillis(), TimeUnit.MILLISECONDS)).orElse(null);
+    }
+
     private void tick() {
         fetching.tick();
         links.reap();
@@ -145,7 +162,9 @@ final class NodeLoop {
             peerId = w.peerId();
             maxHashesPerMessage = w.limits().maxHashesPerMessage();
             signaling.setLimits(w.limits());
-            links.setIce(new Ice(w.iceServers(), w.iceTransportPolicy()));
+            Ice ice = new Ice(w.iceServers(), w.iceTransportPolicy());
+            links.setIce(ice);
+            refreshCredentials(ice);
             fetching.setMaxExclude(w.limits().maxExclude());
             announceAll();
             fetching.rewantAll();

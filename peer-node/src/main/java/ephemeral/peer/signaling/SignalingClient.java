@@ -100,6 +100,18 @@ public final class SignalingClient {
         connect();
     }
 
+    /** Drops the current connection on purpose (e.g. for fresh TURN credentials); the usual reconnect follows. */
+    public void reconnect() {
+        WebSocket w;
+        synchronized (lock) {
+            w = ws;
+        }
+        if (w != null) {
+            w.abort();
+            lost(w);
+        }
+    }
+
     /** A connection the server has been silent on for too long is dropped, so the usual reconnect follows. */
     private void watch() {
         WebSocket w;

@@ -72,6 +72,7 @@ export class PageFetch {
    * @param {(msg: object) => boolean} opts.send sends a signaling message
    * @param {() => number} opts.holders the latest holder count the server reported for `hash`
    * @param {() => (number|undefined)} [opts.maxExclude] the server's `limits.maxExclude` (none: no cap)
+   * @param {(peerId: string) => (string|null)} [opts.trouble] why no connection to a peer came up, in words
    * @param {number} opts.maxSize largest page this peer can take at all, in bytes
    * @param {number} [opts.unsizedMaxSize] largest page taken when its size is not known in advance
    *        (default `maxSize`)
@@ -80,8 +81,9 @@ export class PageFetch {
    * @param {(dl: Download) => void} opts.onDone called once with the verified download
    * @param {() => void} opts.onUpdate
    */
-  constructor(hash, { send, holders, maxExclude = () => undefined, maxSize, unsizedMaxSize = maxSize, expectedSize, onDone, onUpdate }) {
+  constructor(hash, { send, holders, maxExclude = () => undefined, trouble = () => null, maxSize, unsizedMaxSize = maxSize, expectedSize, onDone, onUpdate }) {
     this.hash = hash;
+    this.trouble = trouble;
     this.send = send;
     this.holders = holders;
     this.maxExclude = maxExclude;
@@ -381,8 +383,11 @@ export class PageFetch {
       if (this.state !== 'waiting' || this.routedTo !== holder) return;
       this.addExcluded(this.failed, holder);
       this.lastError = reason;
+      // it answered but no path came up: say what the connection knows (a refused relay, no relay at all)
+      const trouble = reason === 'no_answer' ? null : this.trouble(holder);
       this.note(holder, reason === 'no_answer' ? 'did not answer within ' + ROUTED_WAIT_MS / 1000 + ' s'
-        : 'answered, but no connection within ' + CONNECT_MS / 1000 + ' s');
+        : trouble ? 'could not connect within ' + CONNECT_MS / 1000 + ' s: ' + trouble
+          : 'answered, but no connection within ' + CONNECT_MS / 1000 + ' s');
       this.report(holder, 'silent');
       this.retry(true);
     }, ms);

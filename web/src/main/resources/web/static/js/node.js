@@ -45,6 +45,7 @@ export class Node extends EventTarget {
     this.signaling = new SignalingClient(url);
     /** @type {RTCConfiguration} from `welcome`: ICE servers (TURN credentials are per connection) and policy */
     this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' };
+    this.refreshTimer = null;
     this.limits = {};
     /** @type {Map<string, {holders: number, wanters: number}>} */
     this.counts = new Map();
@@ -82,6 +83,7 @@ export class Node extends EventTarget {
 
   /** Disconnects and closes every peer connection. */
   stop() {
+    clearTimeout(this.refreshTimer);
     this.signaling.stop();
     this.peers.closeAll();
   }
@@ -114,6 +116,7 @@ export class Node extends EventTarget {
       send: (msg) => this.signaling.send(msg),
       holders: () => (this.counts.get(hash) || { holders: 0 }).holders,
       maxExclude: () => this.limits.maxExclude,
+      trouble: (peerId) => this.peers.whyNotConnected(peerId),
       maxSize: this.maxPageBytes,
       unsizedMaxSize: this.unsizedMaxBytes,
       expectedSize: size,
@@ -166,6 +169,10 @@ export class Node extends EventTarget {
       // a value this client does not know reads as 'all' (docs/protocol.md)
       iceTransportPolicy: welcome.iceTransportPolicy === 'relay' ? 'relay' : 'all',
     };
+    // TURN credentials expire (`<expiry>:<peerId>` usernames): reconnect shortly before, for fresh ones
+    clearTimeout(this.refreshTimer);
+    const after = refreshAfter(this.rtcConfig.iceServers, Date.now());
+    if (after !== null) this.refreshTimer = setTimeout(() => this.signaling.drop(), after);
     this.limits = welcome.limits && typeof welcome.limits === 'object' ? welcome.limits : {};
     // the server's numbers are the only ones: if it sets no cap, everything goes in one message
     const max = this.limits.maxHashesPerMessage;
@@ -244,4 +251,27 @@ export class Node extends EventTarget {
   changed(urgent = false) {
     this.dispatchEvent(new CustomEvent('change', { detail: { urgent } }));
   }
+}
+
+/** Never reconnect for fresh credentials sooner than this after a `welcome`. */
+const MIN_REFRESH_MS = 60000;
+/** Fresh credentials are fetched this long before the old ones expire, at most (a tenth of their life if less). */
+const MAX_MARGIN_MS = 300000;
+
+/**
+ * Milliseconds until this tab should reconnect for fresh TURN credentials, or null when none expire
+ * (the same rule as the Java peer's Ice#refreshAfter).
+ * @param {RTCIceServer[]} iceServers
+ * @param {number} now Date.now()
+ * @returns {number|null}
+ */
+export function refreshAfter(iceServers, now) {
+  let expiry = null;
+  for (const s of iceServers) {
+    const m = typeof s.username === 'string' ? /^(\d{1,12}):/.exec(s.username) : null;
+    if (m && (expiry === null || Number(m[1]) * 1000 < expiry)) expiry = Number(m[1]) * 1000;
+  }
+  if (expiry === null) return null;
+  const life = expiry - now;
+  return Math.max(MIN_REFRESH_MS, life - Math.min(MAX_MARGIN_MS, life / 10));
 }

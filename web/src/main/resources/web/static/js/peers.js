@@ -207,6 +207,17 @@ export class PeerManager {
     return '';
   }
 
+  /**
+   * Why no connection to `peerId` has come up (see whyNoPath), or null when one is up or none is tried.
+   * @param {string} peerId
+   * @returns {string|null}
+   */
+  whyNotConnected(peerId) {
+    const mine = [...this.conns.values()].filter((c) => c.peerId === peerId && !c.closed);
+    if (mine.length === 0 || mine.some((c) => c.connected)) return null;
+    return whyNoPath(mine[0].iceErrors, mine[0].config);
+  }
+
   /** Closes every connection. */
   closeAll() {
     for (const conn of [...this.conns.values()]) this.close(conn);
@@ -224,6 +235,7 @@ export class PeerManager {
     const config = this.rtcConfig();
     const pc = new RTCPeerConnection(config);
     const conn = new Conn(pc, peerId, hash);
+    conn.config = config;
     this.conns.set(keyOf(peerId, hash), conn);
     const failed = () => {
       if (conn.closed) return;
