@@ -129,17 +129,9 @@ class HostilePeersE2ETest extends BrowserE2E {
         Page liar = context.newPage();
         liar.navigate(server.baseUrl() + "/healthz");
         // a Node of the product whose store answers with a "blob" of 300 MiB that reads as junk
-        liar.evaluate("async ({hash, huge}) => {"
-                + " const { Node } = await import('/static/js/node.js');"
-                + " window.reads = 0;"
-                + " const blob = { size: huge, slice: (a, b) => { window.reads++; return new Blob([new Uint8Array(Math.max(0, Math.min(b, huge) - a))]); } };"
-                + " const store = { get: (h) => h === hash ? { hash, blob } : undefined,"
-                + "   has: (h) => h === hash, hashes: () => [hash], put: () => {} };"
-                + " const node = new Node({ store });"
-                + " await new Promise((resolve) => {"
-                + "   node.addEventListener('change', () => { if (node.connection === 'open') resolve(); });"
-                + "   node.start(); });"
-                + " window.liar = node; }", Map.of("hash", hash, "huge", huge));
+        ScriptedHolder.start(liar, ScriptedHolder.onePage("{ size: args.huge, slice: (a, b) =>"
+                + " new Blob([new Uint8Array(Math.max(0, Math.min(b, args.huge) - a))]) }"),
+                Map.of("hash", hash, "huge", huge), "");
 
         AppPage visitor = chromium(server.baseUrl() + "/" + hash);
         assertThat(visitor.page().locator("#notice")).containsText("Without its size in the link", noticeWait());

@@ -6,9 +6,8 @@ import com.microsoft.playwright.Page;
 import java.util.Map;
 
 /**
- * A dishonest holder built from the product's own modules, with no test hook in the product: in a
- * same-origin page ({@code /healthz}) it imports {@code /static/js/node.js} and runs a Node whose store
- * answers every request for {@code hash} with other bytes. The product's code serves them faithfully.
+ * A dishonest holder ({@link ScriptedHolder}) whose store answers every request for {@code hash} with other
+ * bytes. The product's code serves them faithfully.
  */
 public final class LiarPeer implements AutoCloseable {
     private final BrowserContext context;
@@ -33,18 +32,8 @@ public final class LiarPeer implements AutoCloseable {
         BrowserContext context = browsers.newContext(kind);
         Page page = context.newPage();
         page.navigate(baseUrl + "/healthz");
-        page.evaluate("async ({hash, lie}) => {"
-                + " const { Node } = await import('/static/js/node.js');"
-                + " const blob = new Blob([new TextEncoder().encode(lie)]);"
-                + " window.served = 0;"
-                + " const store = {"
-                + "   get: (h) => { if (h !== hash) return undefined; window.served++; return { hash, blob }; },"
-                + "   has: (h) => h === hash, hashes: () => [hash], put: () => {} };"
-                + " const node = new Node({ store });"
-                + " await new Promise((resolve) => {"
-                + "   node.addEventListener('change', () => { if (node.connection === 'open') resolve(); });"
-                + "   node.start(); });"
-                + " window.liar = node; }", Map.of("hash", hash, "lie", lie));
+        ScriptedHolder.start(page, ScriptedHolder.onePage("new Blob([new TextEncoder().encode(args.lie)])"),
+                Map.of("hash", hash, "lie", lie), "");
         return new LiarPeer(context, page);
     }
 

@@ -89,17 +89,9 @@ class WaitingStatesE2ETest extends BrowserE2E {
         try {
             Page holder = holderContext.newPage();
             holder.navigate(server.baseUrl() + "/healthz");
-            holder.evaluate("async ({hash, text}) => {"
-                    + " const { Node } = await import('/static/js/node.js');"
-                    + " const blob = new Blob([new TextEncoder().encode(text)]);"
-                    + " const store = { get: (h) => h === hash ? { hash, blob } : undefined,"
-                    + "   has: (h) => h === hash, hashes: () => [hash], put: () => {} };"
-                    + " const node = new Node({ store });"
-                    + " await new Promise((resolve) => {"
-                    + "   node.addEventListener('change', () => { if (node.connection === 'open') resolve(); });"
-                    + "   node.start(); });"
-                    + " node.rtcConfig = { iceServers: [], iceTransportPolicy: 'relay' };"
-                    + " window.holder = node; }", Map.of("hash", hash, "text", text));
+            // its offers carry no address: relay-only candidates on a server that offers no relay
+            ScriptedHolder.start(holder, ScriptedHolder.onePage("new Blob([new TextEncoder().encode(args.text)])"),
+                    Map.of("hash", hash, "text", text), "node.rtcConfig = { iceServers: [], iceTransportPolicy: 'relay' };");
             visitor.open(server.baseUrl() + "/" + hash + "?debug");
             assertThat(visitor.page().locator("#status")).hasText(Pattern.compile("^Holder \\S{6}… could not be reached within 5 s: "
                     + "no direct network path to it, and this server offers no relay \\(TURN\\) to go around a NAT or firewall; .*"),
