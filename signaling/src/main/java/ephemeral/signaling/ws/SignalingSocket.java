@@ -172,7 +172,7 @@ public final class SignalingSocket {
         @Override
         public void onWebSocketOpen(Session s) {
             session = s;
-            connection = new Connection(s, config.maxOutboxMessages(), tap, closedSlowConsumers);
+            connection = new Connection(s, config.maxOutboxMessages(), tap, closedSlowConsumers, this::closed);
             peer = hub.connect(connection, address);
             connection.peerId(peer.id());
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
