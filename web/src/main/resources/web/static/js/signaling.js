@@ -40,11 +40,11 @@ export class SignalingClient {
     this.onState = () => {};
     this.early = claimEarly(url);
     // Liveness: a browser cannot see WebSocket pings, and a dropped network or a vanished server may never
-    // close the socket. So: a `ping` after a third of `idleSeconds` without sending, and a connection that
-    // heard nothing (not even `pong`) for `idleSeconds` is dropped and replaced (docs/protocol.md).
+    // close the socket. So: a `ping` after a third of `idleSeconds` without hearing anything, and a
+    // connection whose ping stays unanswered is dropped and replaced (docs/protocol.md).
     this.idleMs = DEFAULT_IDLE_MS;
     this.lastHeard = performance.now();
-    this.lastSent = performance.now();
+    this.pingAt = null; // when the latest ping went out
     this.liveTimer = null;
     this.onOnline = () => this.reconnectNow();
     this.onOffline = () => this.drop();
@@ -96,15 +96,18 @@ export class SignalingClient {
     if (this.ws) this.ws.close();
   }
 
-  // Once a second: ping an otherwise quiet connection, and drop one that heard nothing for too long.
+  // Once a second: ping a connection that has been quiet for a third of `idleSeconds`, and drop one whose
+  // ping went unanswered for the other two thirds. Only an unanswered ping counts as death: a background
+  // tab's timers may run once a minute, and a long pause between two checks proves nothing.
   checkAlive() {
     if (!this.ready) return;
     const now = performance.now();
-    if (now - this.lastHeard > this.idleMs) {
-      this.drop();
-    } else if (now - this.lastSent > this.idleMs / 3 && this.take()) {
+    const outstanding = this.pingAt !== null && this.lastHeard < this.pingAt;
+    if (outstanding) {
+      if (now - this.pingAt > (this.idleMs * 2) / 3) this.drop();
+    } else if (now - this.lastHeard > this.idleMs / 3 && this.take()) {
       this.ws.send('{"type":"ping"}');
-      this.lastSent = now;
+      this.pingAt = now;
     }
   }
 
@@ -157,7 +160,6 @@ export class SignalingClient {
     if (!this.ready) return false;
     if (this.queue.length === 0 && this.take()) {
       this.ws.send(JSON.stringify(msg));
-      this.lastSent = performance.now();
       return true;
     }
     if (this.queue.length >= MAX_QUEUED) return false;
@@ -193,10 +195,7 @@ export class SignalingClient {
     const wait = this.rate === Infinity ? 0 : Math.ceil((1 - this.tokens) / this.rate);
     this.paceTimer = setTimeout(() => {
       this.paceTimer = null;
-      while (this.queue.length && this.ready && this.take()) {
-        this.ws.send(this.queue.shift());
-        this.lastSent = performance.now();
-      }
+      while (this.queue.length && this.ready && this.take()) this.ws.send(this.queue.shift());
       if (!this.ready) this.queue = [];
       if (this.queue.length) this.drainLater();
     }, Math.max(0, wait));
@@ -217,6 +216,7 @@ export class SignalingClient {
   attach(ws) {
     this.ws = ws;
     this.lastHeard = performance.now();
+    this.pingAt = null;
     ws.onmessage = (ev) => this.receive(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
@@ -242,7 +242,6 @@ export class SignalingClient {
     if (msg.type === 'welcome') {
       this.welcome = msg;
       this.idleMs = Number.isFinite(msg.idleSeconds) && msg.idleSeconds > 0 ? msg.idleSeconds * 1000 : DEFAULT_IDLE_MS;
-      this.lastSent = performance.now();
       this.queue = []; // meant for the peers of an earlier connection
       this.pace(msg.limits);
       this.backoff = BACKOFF_MIN_MS;
