@@ -18,13 +18,19 @@ import ephemeral.signaling.roster.Fairness;
  *                                   reverse proxy every peer has the proxy's address)
  * @param maxConnectionsPerAddress   WebSocket connections from one IP address [256: room for a shared NAT];
  *                                   0 = no limit (behind a reverse proxy)
+ * @param announcePerSecond          hashes one connection may announce ({@code have}) per second, sustained
+ *                                   [1,000]; past it the server reads that connection more slowly (nothing is
+ *                                   refused), so a roster fill is spread out instead of arriving as one burst
+ *                                   of allocation; 0 = unpaced
+ * @param announceBurst              hashes one connection may announce at once [4,000]
  */
-public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntriesPerAddress, int maxConnectionsPerAddress) {
+public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntriesPerAddress, int maxConnectionsPerAddress,
+                     int announcePerSecond, int announceBurst) {
 
     /** Share of {@code maxRosterEntries} holders may fill: the rest stays free for wants. */
     public static final double HOLDER_SHARE = 0.9;
 
-    public static final Guards DEFAULTS = new Guards(Fairness.DEFAULTS, defaultRosterEntries(), 100_000, 256);
+    public static final Guards DEFAULTS = new Guards(Fairness.DEFAULTS, defaultRosterEntries(), 100_000, 256, 1_000, 4_000);
 
     /** 1,000,000, or one entry per KiB of max heap if that is less (an entry costs ~500 B of heap). */
     static int defaultRosterEntries() {
@@ -39,6 +45,9 @@ public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntri
             throw new IllegalArgumentException("maxRosterEntries must be positive, maxRosterEntriesPerAddress and "
                     + "maxConnectionsPerAddress >= 0");
         }
+        if (announcePerSecond < 0 || announceBurst <= 0) {
+            throw new IllegalArgumentException("announcePerSecond must be >= 0 and announceBurst positive");
+        }
     }
 
     /** Entries holders may fill, of {@code maxRosterEntries}. */
@@ -47,18 +56,22 @@ public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntri
     }
 
     public Guards withFairness(Fairness f) {
-        return new Guards(f, maxRosterEntries, maxRosterEntriesPerAddress, maxConnectionsPerAddress);
+        return new Guards(f, maxRosterEntries, maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst);
     }
 
     public Guards withMaxRosterEntries(int n) {
-        return new Guards(fairness, n, maxRosterEntriesPerAddress, maxConnectionsPerAddress);
+        return new Guards(fairness, n, maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst);
     }
 
     public Guards withMaxConnectionsPerAddress(int n) {
-        return new Guards(fairness, maxRosterEntries, maxRosterEntriesPerAddress, n);
+        return new Guards(fairness, maxRosterEntries, maxRosterEntriesPerAddress, n, announcePerSecond, announceBurst);
     }
 
     public Guards withMaxRosterEntriesPerAddress(int n) {
-        return new Guards(fairness, maxRosterEntries, n, maxConnectionsPerAddress);
+        return new Guards(fairness, maxRosterEntries, n, maxConnectionsPerAddress, announcePerSecond, announceBurst);
+    }
+
+    public Guards withAnnounce(int perSecond, int burst) {
+        return new Guards(fairness, maxRosterEntries, maxRosterEntriesPerAddress, maxConnectionsPerAddress, perSecond, burst);
     }
 }

@@ -106,6 +106,14 @@ public final class Main implements Callable<Integer> {
             description = "WebSocket connections from one IP address; 0 = no limit, e.g. behind a reverse proxy (default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
+    @Option(names = "--announce-per-second", defaultValue = "1000", description = "Hashes one connection may announce "
+            + "per second; past it the server reads it more slowly, nothing is refused; 0 = unpaced (default ${DEFAULT-VALUE}).")
+    int announcePerSecond;
+
+    @Option(names = "--announce-burst", defaultValue = "4000",
+            description = "Hashes one connection may announce at once (default ${DEFAULT-VALUE}).")
+    int announceBurst;
+
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
             description = "Serve /api/stats and /metrics on this address instead of the public port, e.g. 127.0.0.1:9090 (default: the public port).")
     String adminListen;
@@ -133,7 +141,7 @@ public final class Main implements Callable<Integer> {
                 .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,
                         Fairness.DEFAULTS.reportsToQuarantine(), Fairness.DEFAULTS.quarantineSeconds()),
                         maxRosterEntries != null ? maxRosterEntries : Guards.DEFAULTS.maxRosterEntries(),
-                        maxRosterEntriesPerAddress, maxConnectionsPerAddress))
+                        maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst))
                 .withAdminListen(adminListen)
                 .withPermessageDeflate(permessageDeflate);
     }

@@ -44,7 +44,7 @@ public final class SignalingServer {
         this.hub = new Hub(config.limits(), config.guards().fairness(), config.guards().maxRosterEntries(),
                 config.guards().maxHolderEntries(), config.guards().maxRosterEntriesPerAddress(),
                 config.peersIntervalMillis(), scheduler);
-        this.socket = new SignalingSocket(config, hub, () -> tap);
+        this.socket = new SignalingSocket(config, hub, () -> tap, scheduler);
         this.metrics = new ServerMetrics(this::stats, socket::refused);
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         HostPolicy hosts = new HostPolicy(config.allowedHosts());

@@ -173,8 +173,13 @@ class RefusalTest extends ServerTest {
     }
 
     static String hashes(int n) {
+        return hashes(0, n);
+    }
+
+    /** {@code n} distinct quoted hashes, the {@code from}-th on. */
+    static String hashes(int from, int n) {
         StringJoiner j = new StringJoiner(",");
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             j.add("\"" + hash(Integer.toString(i)) + "\"");
         }
         return j.toString();

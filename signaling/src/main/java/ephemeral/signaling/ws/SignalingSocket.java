@@ -6,6 +6,7 @@ import ephemeral.protocol.ProtocolException;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.signaling.FrameTap;
+import ephemeral.signaling.Guards;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.http.HostPolicy;
 import ephemeral.signaling.roster.Hub;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +44,7 @@ public final class SignalingSocket {
     private final SignalingConfig config;
     private final Hub hub;
     private final Supplier<FrameTap> tap;
+    private final ScheduledExecutorService timers;
     private final Set<Endpoint> open = ConcurrentHashMap.newKeySet();
     /** {@code error} frames sent, by {@link ErrorCode#ordinal()}: counted per code without a map lookup. */
     private final AtomicLongArray refused = new AtomicLongArray(ErrorCode.values().length);
@@ -51,7 +54,8 @@ public final class SignalingSocket {
     /** Open connections per remote address, for the per-address limit. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
-    public SignalingSocket(SignalingConfig config, Hub hub, Supplier<FrameTap> tap) {
+    public SignalingSocket(SignalingConfig config, Hub hub, Supplier<FrameTap> tap, ScheduledExecutorService timers) {
+        this.timers = timers;
         this.config = config;
         this.hub = hub;
         this.tap = tap;
@@ -156,12 +160,13 @@ public final class SignalingSocket {
     }
 
     /** One connection. Public only because Jetty invokes listeners reflectively. */
-    public final class Endpoint implements Session.Listener.AutoDemanding {
+    public final class Endpoint implements Session.Listener {
         private final InetAddress address;
         private Session session;
         private Peer peer;
         private Connection connection;
         private TokenBucket bucket;
+        private Pace announcing;
         private volatile long lastHeard = System.nanoTime();
         private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -177,30 +182,69 @@ public final class SignalingSocket {
             connection.peerId(peer.id());
             bucket = new TokenBucket(config.limits().messagesPerSecond(), config.limits().messageBurst(), System.nanoTime());
             open.add(this);
+            Guards g = config.guards();
+            announcing = g.announcePerSecond() > 0 ? new Pace(g.announcePerSecond(), g.announceBurst(), System.nanoTime()) : null;
             connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(),
                     config.ice().forPeer(peer.id(), Instant.now()), config.ice().policy(), config.limits(),
                     config.idleSeconds())));
+            s.demand(); // frames are read on demand (demandAfter): the first one now
         }
 
         @Override
         public void onWebSocketText(String text) {
+            int announced = 0;
+            try {
+                announced = handle(text);
+            } finally {
+                demandAfter(announced);
+            }
+        }
+
+        /** Handles one message; returns how many hashes it announced (what the announce pace counts). */
+        private int handle(String text) {
             lastHeard = System.nanoTime();
             FrameTap t = tap.get();
             if (t != null) {
                 t.frame(peer.id(), true, text);
             }
             if (!admitted()) {
-                return;
+                return 0;
             }
             try {
                 ClientMessage m = Codec.parseClient(text, config.limits());
                 if (m instanceof ClientMessage.Ping) {
                     connection.send(PONG); // liveness only: no roster involved
-                } else {
-                    hub.handle(peer, m);
+                    return 0;
                 }
+                hub.handle(peer, m);
+                return m instanceof ClientMessage.Have h ? h.all().size() : 0;
             } catch (ProtocolException e) {
                 refuse(e);
+                return 0;
+            }
+        }
+
+        /**
+         * Asks Jetty for the next frame, at once or once the announce pace allows: a peer announcing pages
+         * faster than the pace is read more slowly (its TCP window closes), so a roster fill is spread out
+         * instead of arriving as one burst of allocation (docs/security.md, row c).
+         */
+        private void demandAfter(int announced) {
+            long wait = announcing == null || announced == 0 ? 0 : announcing.debit(announced, System.nanoTime());
+            if (wait <= 0) {
+                session.demand();
+            } else {
+                timers.schedule(this::demandLater, wait, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void demandLater() {
+            if (!closed.get()) {
+                try {
+                    session.demand();
+                } catch (RuntimeException e) { // closed meanwhile
+                    LOG.debug("demand: {}", e.toString());
+                }
             }
         }
 
@@ -217,11 +261,13 @@ public final class SignalingSocket {
             if (admitted()) {
                 refuse(new ProtocolException(ErrorCode.BINARY_FRAME, "frames are JSON text; page bytes never go through the server"));
             }
+            session.demand();
         }
 
         @Override
         public void onWebSocketPong(ByteBuffer payload) {
             lastHeard = System.nanoTime();
+            session.demand();
         }
 
         @Override
