@@ -72,6 +72,39 @@ class RelayOnlyE2ETest extends BrowserE2E {
     }
 
     @Test
+    void firefoxToChromiumThroughTheRelay() {
+        String text = "relayed to Chromium\n" + secret("relay-browsers-back");
+        long before = turn.relayedBytes();
+        AppPage author = AppPage.in(browsers, Kind.FIREFOX);
+        AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
+        try {
+            String url = author.open(server.baseUrl()).shareText(text);
+            visitor.open(url).waitState("shown");
+            assertEquals(text, visitor.content());
+            assertThat(visitor.page().locator("#route")).containsText("relayed by TURN");
+        } finally {
+            visitor.close();
+            author.close();
+        }
+        assertRelayed(before, text.length());
+    }
+
+    @Test
+    void chromiumToAJavaGetThroughTheRelay() throws Exception {
+        String text = "relayed to a Java get\n" + secret("relay-to-java");
+        long before = turn.relayedBytes();
+        AppPage author = AppPage.in(browsers, Kind.CHROMIUM);
+        try (PeerNode wanter = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()))) {
+            String url = author.open(server.baseUrl()).shareText(text);
+            String hash = url.substring(url.lastIndexOf('/') + 1, url.lastIndexOf('/') + 65);
+            assertEquals(text, new String(wanter.get(hash, Duration.ofSeconds(20)), StandardCharsets.UTF_8));
+        } finally {
+            author.close();
+        }
+        assertRelayed(before, text.length());
+    }
+
+    @Test
     void javaSeedToChromiumThroughTheRelay() throws Exception {
         String text = "relayed from a Java seed\n" + secret("relay-java");
         long before = turn.relayedBytes();
