@@ -15,12 +15,18 @@ import java.util.Optional;
  * hash; a frame holding {@code WINDOW + stride - 1} consecutive characters of an encoding contains one whole
  * window and is caught. The stride is {@link #STRIDE} (about 47 bytes of a page caught in hex, 70 in base64,
  * 95 raw), growing for pages of megabytes so that one encoding keeps at most {@link #MAX_WINDOWS} windows
- * (a 32 MiB page: any 160 bytes). Shorter encodings must appear whole. Thread-safe.
+ * (a 32 MiB page: any 160 bytes). Shorter encodings must appear whole; encodings under {@link #MIN_WHOLE}
+ * characters are not looked for. Thread-safe.
  */
 public final class ContentGuard {
     static final int WINDOW = 64;
     static final int STRIDE = 32;
     static final int MAX_WINDOWS = 1 << 18;
+    /**
+     * Encodings shorter than this are not looked for: a 3-byte page's base64 tail is 2 characters, which
+     * random peer ids hold by chance (a false leak report), and so little content proves nothing.
+     */
+    static final int MIN_WHOLE = 8;
     private static final long BASE = 1_000_003L;
     private static final long BASE_POW; // BASE^(WINDOW-1), to roll the first character out
 
@@ -39,7 +45,7 @@ public final class ContentGuard {
     public synchronized void register(byte[] content) {
         for (String encoded : encodings(content)) {
             if (encoded.length() < WINDOW + STRIDE) { // too short to window: must appear whole
-                if (!encoded.isEmpty()) {
+                if (encoded.length() >= MIN_WHOLE) {
                     whole.add(encoded);
                 }
                 continue;

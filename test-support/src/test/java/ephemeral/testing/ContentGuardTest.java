@@ -52,6 +52,16 @@ class ContentGuardTest {
         assertTrue(text.find("{\"note\":\"" + ascii + "\"}").isPresent(), "JSON-escaped down to ASCII");
     }
 
+    /** A 3-byte page's base64 tail ("Aw") is in many random peer ids: too short to be evidence of anything. */
+    @Test
+    void aTinyPageDoesNotMatchRandomPeerIds() {
+        ContentGuard guard = new ContentGuard();
+        guard.register(new byte[] {1, 2, 3});
+        assertTrue(guard.find("{\"type\":\"routed\",\"holder\":\"9X8op7UOUJW-3qMScG50Aw\"}").isEmpty());
+        guard.register("a page of some length");
+        assertTrue(guard.find("x a page of some length y").isPresent(), "a page of 21 characters is still found whole");
+    }
+
     @Test
     void aLeakingClientIsCaughtAndAnHonestOneIsNot() throws Exception {
         TestServer server = TestServer.start();
