@@ -3,7 +3,6 @@ package ephemeral.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ephemeral.protocol.Limits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +11,7 @@ class ConnectionLifeTest extends ServerTest {
 
     @Override
     SignalingConfig config() {
-        Limits d = Limits.DEFAULTS;
-        Limits fast = new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
-                d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
-        return super.config().withHeartbeat(1, 3).withLimits(fast).withGuards(openRates());
+        return super.config().withHeartbeat(1, 3).withLimits(unthrottled()).withGuards(openRates());
     }
 
     @Test

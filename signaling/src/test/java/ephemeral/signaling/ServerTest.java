@@ -1,5 +1,6 @@
 package ephemeral.signaling;
 
+import ephemeral.protocol.Limits;
 import ephemeral.signaling.roster.Fairness;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,13 @@ abstract class ServerTest {
 
     SignalingConfig config() {
         return SignalingConfig.defaults().withHost("127.0.0.1").withPort(0);
+    }
+
+    /** The default limits with the per-connection message rate opened, for tests that flood on purpose. */
+    static Limits unthrottled() {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
+                d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
     }
 
     /** For tests of something else than fair routing: its rates opened so they never bite. */

@@ -3,7 +3,6 @@ package ephemeral.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ephemeral.protocol.Limits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +15,10 @@ class SlowConsumerTest extends ServerTest {
 
     @Override
     SignalingConfig config() {
-        Limits d = Limits.DEFAULTS;
-        Limits fast = new Limits(d.maxFrameBytes(), d.maxHashesPerMessage(), d.maxHashesPerConnection(),
-                d.maxWantsPerConnection(), d.maxExclude(), d.maxSignalBytes(), 1_000_000, 1_000_000, d.pairingSeconds());
         // fairness rates opened too: the flood of wants must reach the slow reader as fast as it is sent.
         // The outbox bound stays above one round of the flood (500 wants): the flooding wanter gets a
         // `routed` for each, and on a loaded machine its reader may lag a whole round behind.
-        return super.config().withMaxOutboxMessages(1024).withLimits(fast).withGuards(openRates());
+        return super.config().withMaxOutboxMessages(1024).withLimits(unthrottled()).withGuards(openRates());
     }
 
     @Test
