@@ -26,6 +26,11 @@ public final class Timeouts {
      * for this long is dead, however quiet its TCP is: the client drops it and reconnects with backoff.
      */
     public static final long SERVER_SILENT_MS = 45_000;
+    /**
+     * A volunteer sent a {@code keep_request} answers {@code kept} or {@code keep_failed} within this; after
+     * it, the server takes its silence as a failure and asks another volunteer.
+     */
+    public static final long KEEP_ANSWER_MS = 300_000;
 
     private Timeouts() {
     }

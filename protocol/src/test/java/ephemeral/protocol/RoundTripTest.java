@@ -38,7 +38,13 @@ class RoundTripTest {
             new ClientMessage.Signal(P, H, CANDIDATE),
             new ClientMessage.Signal(P, H, END),
             new ClientMessage.Report(H, Q, "silent"),
-            new ClientMessage.Ping());
+            new ClientMessage.Ping(),
+            new ClientMessage.Volunteer(20L << 30, 1L << 30, null),
+            new ClientMessage.Volunteer(0, 1L << 30, true),
+            new ClientMessage.Keep(H, 1234, null),
+            new ClientMessage.Keep(H, 1234, 604_800L),
+            new ClientMessage.Kept(H, 1_800_000_000L),
+            new ClientMessage.KeepFailed(H, "bytes did not match the address"));
 
     static final List<ServerMessage> SERVER = List.of(
             new ServerMessage.Welcome(P, List.of(new IceServer(List.of("stun:192.0.2.1:3478"), null, null),
@@ -50,6 +56,12 @@ class RoundTripTest {
             new ServerMessage.Signal(Q, H, OFFER),
             new ServerMessage.Signal(Q, H, CANDIDATE),
             new ServerMessage.Peers(H, 3, 1),
+            new ServerMessage.KeepRequest(H, 1234, P, null),
+            new ServerMessage.KeepRequest(H, 1234, P, 3600L),
+            new ServerMessage.Kept(H, 1_800_000_000L, Q),
+            new ServerMessage.Weak(H, null),
+            new ServerMessage.Weak(H, 1234L),
+            new ServerMessage.Error(ErrorCode.NO_VOLUNTEER, "no volunteer seed has room", H),
             new ServerMessage.Error(ErrorCode.NOT_PAIRED, "not paired", Q),
             new ServerMessage.Error(ErrorCode.BAD_JSON, "a frame is one JSON object", null));
 

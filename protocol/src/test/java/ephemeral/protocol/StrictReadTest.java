@@ -49,6 +49,13 @@ class StrictReadTest {
         assertCode(ErrorCode.BAD_HASH, "{\"type\":\"unwant\",\"hash\":\"" + H.toUpperCase() + "\"}");
         assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":null,\"hash\":\"" + H + "\"}");
         assertCode(ErrorCode.UNKNOWN_TYPE, "{\"type\":\"routed\",\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"keep\",\"hash\":\"" + H + "\"}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"keep\",\"hash\":\"" + H + "\",\"size\":-1}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"keep\",\"hash\":\"" + H + "\",\"size\":1,\"seconds\":0}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"keep\",\"hash\":\"" + H + "\",\"size\":\"1\"}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"volunteer\",\"capacity\":1}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"volunteer\",\"capacity\":-1,\"maxPage\":1}");
+        assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"keep_failed\",\"hash\":\"" + H + "\",\"reason\":\"" + "x".repeat(201) + "\"}");
         assertCode(ErrorCode.BAD_MESSAGE, "{\"type\":\"report\",\"hash\":\"" + H + "\",\"peer\":\"" + P + "\",\"reason\":\"rude\"}");
         assertCode(ErrorCode.BAD_JSON, "");
         assertCode(ErrorCode.BAD_JSON, "null");

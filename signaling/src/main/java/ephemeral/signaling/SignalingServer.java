@@ -161,6 +161,7 @@ public final class SignalingServer {
         Hub.RosterStats r = hub.stats();
         return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
                 r.requestsDeferred(), r.reports(), r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent(),
-                socket.connectionsRefused(), socket.closedForAbuse(), socket.closedSlowConsumers());
+                socket.connectionsRefused(), socket.closedForAbuse(), socket.closedSlowConsumers(),
+                r.volunteers(), r.keepsAsked(), r.keepsKept(), r.keepsRefused(), r.weakNotices());
     }
 }

@@ -2,6 +2,7 @@ package ephemeral.protocol.signaling;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import ephemeral.protocol.ErrorCode;
@@ -25,6 +26,10 @@ import java.util.Set;
     @JsonSubTypes.Type(value = ClientMessage.Signal.class, name = "signal"),
     @JsonSubTypes.Type(value = ClientMessage.Report.class, name = "report"),
     @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
+    @JsonSubTypes.Type(value = ClientMessage.Volunteer.class, name = "volunteer"),
+    @JsonSubTypes.Type(value = ClientMessage.Keep.class, name = "keep"),
+    @JsonSubTypes.Type(value = ClientMessage.Kept.class, name = "kept"),
+    @JsonSubTypes.Type(value = ClientMessage.KeepFailed.class, name = "keep_failed"),
 })
 public sealed interface ClientMessage {
 
@@ -118,6 +123,66 @@ public sealed interface ClientMessage {
      * it notices a server (or network) that vanished without closing the connection.
      */
     record Ping() implements ClientMessage {
+    }
+
+    /**
+     * The sender is a volunteer seed (docs/protocol.md, "Keep-alive"): it takes keep requests for pages of
+     * at most {@code maxPage} bytes while {@code capacity} bytes are free. Sent again whenever its free room
+     * changes; {@code capacity} 0 stops requests. {@code adoptWeak}: also offered pages down to one holder.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Volunteer(@JsonProperty(required = true) long capacity, @JsonProperty(required = true) long maxPage,
+                     Boolean adoptWeak) implements ClientMessage {
+        public Volunteer {
+            if (capacity < 0 || maxPage < 0) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "capacity and maxPage must not be negative");
+            }
+            adoptWeak = Boolean.TRUE.equals(adoptWeak) ? Boolean.TRUE : null;
+        }
+
+        public boolean adoptsWeak() {
+            return adoptWeak != null;
+        }
+    }
+
+    /**
+     * A holder asks the network to keep a page alive: the server hands it to one volunteer with room.
+     * {@code seconds}: how long the holder would like it kept (the volunteer may keep it for less); absent:
+     * the volunteer's own time.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Keep(String hash, @JsonProperty(required = true) long size, Long seconds) implements ClientMessage {
+        public Keep {
+            Ids.requireHash(hash);
+            if (size < 0) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "size must not be negative", hash);
+            }
+            if (seconds != null && seconds < 1) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "seconds must be at least 1", hash);
+            }
+        }
+    }
+
+    /** A volunteer answers a {@code keep_request}: it holds the page (verified) until {@code until} (Unix seconds). */
+    record Kept(String hash, @JsonProperty(required = true) long until) implements ClientMessage {
+        public Kept {
+            Ids.requireHash(hash);
+            if (until < 0) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "until must not be negative", hash);
+            }
+        }
+    }
+
+    /** A volunteer could not keep a page it was asked to (no holder delivered, bytes did not verify, denied…). */
+    record KeepFailed(String hash, String reason) implements ClientMessage {
+        public static final int MAX_REASON = 200;
+
+        public KeepFailed {
+            Ids.requireHash(hash);
+            if (reason == null || reason.length() > MAX_REASON) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "reason: a text of at most " + MAX_REASON + " characters", hash);
+            }
+        }
     }
 
     /** Checks the hash or the list; returns the list (deduplicated) or null when {@code hash} was given. */

@@ -21,6 +21,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.Peers.class, name = "peers"),
     @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
+    @JsonSubTypes.Type(value = ServerMessage.KeepRequest.class, name = "keep_request"),
+    @JsonSubTypes.Type(value = ServerMessage.Kept.class, name = "kept"),
+    @JsonSubTypes.Type(value = ServerMessage.Weak.class, name = "weak"),
 })
 public sealed interface ServerMessage {
 
@@ -83,6 +86,39 @@ public sealed interface ServerMessage {
 
     /** The answer to a client's {@code ping}. */
     record Pong() implements ServerMessage {
+    }
+
+    /**
+     * To the one volunteer chosen for a {@code keep}: fetch {@code hash} ({@code size} bytes, as its holder
+     * declared) with an ordinary {@code want}, keep it, and answer {@code kept} or {@code keep_failed}.
+     * {@code from} is the holder that asked; {@code seconds} its wish, when it gave one.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record KeepRequest(String hash, @JsonProperty(required = true) long size, String from, Long seconds)
+            implements ServerMessage {
+        public KeepRequest {
+            Ids.requireHash(hash);
+            Ids.requirePeerId("from", from);
+        }
+    }
+
+    /** To the holders that asked: volunteer {@code by} keeps the page until {@code until} (Unix seconds). */
+    record Kept(String hash, @JsonProperty(required = true) long until, String by) implements ServerMessage {
+        public Kept {
+            Ids.requireHash(hash);
+            Ids.requirePeerId("by", by);
+        }
+    }
+
+    /**
+     * To one volunteer that adopts weak pages: {@code hash} is down to one holder. {@code size} when a holder
+     * declared it in a {@code keep}; otherwise the volunteer learns it from the transfer's header.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Weak(String hash, Long size) implements ServerMessage {
+        public Weak {
+            Ids.requireHash(hash);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -57,6 +57,14 @@ public final class ServerMetrics implements AutoCloseable {
         counter("ephemeral.signals.relayed", "SDP/ICE signals relayed between paired peers", s -> s.signalsRelayed());
         counter("ephemeral.peers.messages", "Peer count (peers) frames sent", s -> s.peersMessagesSent());
         counter("ephemeral.reports", "Reports of unresponsive or misbehaving holders accepted", s -> s.reports());
+        gauge("ephemeral.volunteers", "Volunteer seeds connected (they keep pages alive on request)",
+                s -> s.volunteers());
+        String keeps = "Keep requests by how they ended: kept by a volunteer, or refused (no_volunteer)";
+        FunctionCounter.builder("ephemeral.keeps", this, m -> m.current().keepsKept())
+                .description(keeps).tag("outcome", "kept").register(registry);
+        FunctionCounter.builder("ephemeral.keeps", this, m -> m.current().keepsRefused())
+                .description(keeps).tag("outcome", "refused").register(registry);
+        counter("ephemeral.weak.notices", "Pages down to one holder offered to a volunteer (weak)", s -> s.weakNotices());
         counter("ephemeral.connections.refused", "WebSocket upgrades refused by the per-address connection limit",
                 s -> s.connectionsRefused());
         String closed = "Connections the server closed: abuse = kept sending while rate-limited, "

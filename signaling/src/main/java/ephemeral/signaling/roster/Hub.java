@@ -38,6 +38,7 @@ public final class Hub {
     private int holderEntries;
     private int wanterEntries;
     private final Router router;
+    private final Keeper keeper;
     private final Fairness fairness;
     private final int maxRosterEntries;
     private final int maxHolderEntries;
@@ -58,6 +59,7 @@ public final class Hub {
         this.maxHolderEntries = maxHolderEntries;
         this.maxEntriesPerSource = maxEntriesPerSource;
         this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get);
+        this.keeper = new Keeper(random, scheduler, lock, pages::get);
         this.limits = limits;
         this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
         this.scheduler = scheduler;
@@ -82,10 +84,13 @@ public final class Hub {
             if (peers.remove(peer.id()) == null) {
                 return;
             }
+            keeper.disconnect(peer);
+            long now = System.nanoTime();
             for (String hash : peer.held) {
                 Page page = pages.get(hash);
                 page.removeHolder(peer);
                 holderEntries--;
+                keeper.lostHolder(page, now);
                 changed(page);
             }
             for (String hash : peer.wanted.keySet()) {
@@ -120,6 +125,14 @@ public final class Hub {
                 signal(peer, m);
             } else if (message instanceof ClientMessage.Report m) {
                 report(peer, m);
+            } else if (message instanceof ClientMessage.Volunteer m) {
+                keeper.volunteer(peer, m);
+            } else if (message instanceof ClientMessage.Keep m) {
+                keeper.keep(peer, m);
+            } else if (message instanceof ClientMessage.Kept m) {
+                keeper.kept(peer, m);
+            } else if (message instanceof ClientMessage.KeepFailed m) {
+                keeper.failed(peer, m);
             } else {
                 throw new IllegalStateException("unhandled message " + message);
             }
@@ -165,6 +178,7 @@ public final class Hub {
     }
 
     private void drop(Peer peer, List<String> hashes) {
+        long now = System.nanoTime();
         for (String hash : hashes) {
             if (!peer.held.remove(hash)) {
                 continue;
@@ -173,6 +187,7 @@ public final class Hub {
             page.removeHolder(peer);
             holderEntries--;
             peer.source.entries--;
+            keeper.lostHolder(page, now);
             changed(page);
         }
     }
@@ -313,12 +328,14 @@ public final class Hub {
         synchronized (lock) {
             return new RosterStats(peers.size(), pages.size(), holderEntries, wanterEntries,
                     router.requestsRouted.get(), router.requestsDeferred.get(), reports.get(), signalsRelayed.get(),
-                    peersMessagesSent.get());
+                    peersMessagesSent.get(), keeper.volunteers(), keeper.keepsAsked.get(), keeper.keepsKept.get(),
+                    keeper.keepsRefused.get(), keeper.weakNotices.get());
         }
     }
 
     public record RosterStats(int connections, int pages, int holders, int wanters,
                               long requestsRouted, long requestsDeferred, long reports, long signalsRelayed,
-                              long peersMessagesSent) {
+                              long peersMessagesSent, int volunteers, long keepsAsked, long keepsKept,
+                              long keepsRefused, long weakNotices) {
     }
 }

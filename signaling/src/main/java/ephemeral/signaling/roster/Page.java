@@ -42,6 +42,10 @@ final class Page {
 
     boolean countsScheduled;
     long lastCountsAt;
+    /** The size a holder declared in its last {@code keep} (-1: none did): what a {@code weak} notice tells. */
+    long declaredSize = -1;
+    /** When volunteers were last told this page is down to one holder (System.nanoTime), 0: never. */
+    long weakNoticeAt;
 
     Page(String hash, long now) {
         this.hash = hash;
@@ -59,6 +63,11 @@ final class Page {
 
     int members() {
         return holders.size() + wanterCount();
+    }
+
+    /** The one holder of a page down to one, else null. */
+    Peer onlyHolder() {
+        return holders.size() == 1 ? holders.get(0) : null;
     }
 
     boolean isEmpty() {

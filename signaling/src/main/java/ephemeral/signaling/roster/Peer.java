@@ -22,6 +22,10 @@ public final class Peer {
     final Set<String> held = new HashSet<>();
     /** Pages this peer wants, each with how fast its want may be routed. */
     final Map<String, Want> wanted = new HashMap<>();
+    /** Set while this peer offers itself as a volunteer seed. */
+    Volunteer volunteer;
+    /** Keep requests this peer asked for that are still waiting for a volunteer's answer. */
+    int keepsWaiting;
     /** content_requests this peer has been sent as a holder. */
     final Rate asHolder = new Rate();
     /** content_requests this peer's wants sent to each holder, over all pages; the oldest forgotten first. */
