@@ -9,12 +9,17 @@ import ephemeral.peer.store.PageStore;
 import ephemeral.peer.transfer.Counters;
 import ephemeral.peer.transfer.Fetching;
 import ephemeral.peer.transfer.Serving;
+import ephemeral.protocol.ErrorCode;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +59,13 @@ final class NodeLoop {
     final CountDownLatch welcomed = new CountDownLatch(1);
     volatile String peerId;
     private int maxHashesPerMessage;
+    /** Keep requests and weak notices go here when this node volunteers (a seed); null otherwise. */
+    volatile KeepListener keepListener;
+    /** This node's own keep requests waiting for an answer, by hash; re-sent after a reconnect. Owner thread only. */
+    final Map<String, PendingKeep> keeps = new HashMap<>();
+
+    record PendingKeep(ClientMessage.Keep request, CompletableFuture<ServerMessage.Kept> answer) {
+    }
     private ScheduledFuture<?> credentialRefresh;
 
     NodeLoop(PeerConfig config, PageStore store) {
@@ -168,6 +180,11 @@ final class NodeLoop {
             fetching.setMaxExclude(w.limits().maxExclude());
             announceAll();
             fetching.rewantAll();
+            keeps.values().forEach(k -> signaling.send(k.request()));
+            KeepListener volunteer = keepListener;
+            if (volunteer != null) {
+                volunteer.onWelcome();
+            }
             LOG.info("connected to {} as {}", config.server().webSocket(), peerId);
             welcomed.countDown();
         } else if (m instanceof ServerMessage.ContentRequest r) {
@@ -179,10 +196,26 @@ final class NodeLoop {
             links.onSignal(s.from(), s.hash(), s.data(), fetching.expectsOffer(s.from(), s.hash()));
         } else if (m instanceof ServerMessage.Peers p) {
             fetching.onPeers(p.hash(), p.holders());
+        } else if (m instanceof ServerMessage.KeepRequest r && keepListener != null) {
+            keepListener.onKeepRequest(r);
+        } else if (m instanceof ServerMessage.Weak w && keepListener != null) {
+            keepListener.onWeak(w);
+        } else if (m instanceof ServerMessage.Kept k) {
+            PendingKeep pending = keeps.remove(k.hash());
+            if (pending != null) {
+                pending.answer().complete(k);
+            }
+        } else if (m instanceof ServerMessage.Error e && e.ref() != null && keeps.containsKey(e.ref())
+                && KEEP_REFUSALS.contains(e.code())) {
+            keeps.remove(e.ref()).answer().completeExceptionally(new KeepRefusedException(e.code(), e.message()));
         } else if (m instanceof ServerMessage.Error e) {
             LOG.warn("server refused a message: {} {} {}", e.code().wire(), e.message(), e.ref() == null ? "" : e.ref());
         }
     }
+
+    /** The errors that answer a {@code keep} (docs/protocol.md, "Keep-alive"). */
+    private static final Set<ErrorCode> KEEP_REFUSALS =
+            EnumSet.of(ErrorCode.NO_VOLUNTEER, ErrorCode.NOT_HOLDING, ErrorCode.RATE_LIMITED);
 
     /** After (re)connecting, every held page is announced again, in messages of at most the server's limit. */
     private void announceAll() {
@@ -198,6 +231,8 @@ final class NodeLoop {
         owner.execute(() -> {
             try {
                 fetching.cancelAll(new IllegalStateException("node closed"));
+                keeps.values().forEach(k -> k.answer().completeExceptionally(new IllegalStateException("node closed")));
+                keeps.clear();
                 links.closeAll();
             } finally {
                 done.countDown();

@@ -8,6 +8,7 @@ import ephemeral.peer.store.PageStore;
 import ephemeral.peer.transfer.Counters;
 import ephemeral.protocol.Ids;
 import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.signaling.ServerMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +131,49 @@ public final class PeerNode implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Asks the network to keep a held page alive: the server hands it to one volunteer seed, which fetches
+     * it from a holder. Completes with the volunteer's {@code kept} (who, until when), or fails with a
+     * {@link KeepRefusedException} ({@code no_volunteer}: none had room or could fetch it).
+     *
+     * @param wish how long to keep it; null: the volunteer's own time (it may keep it for less)
+     */
+    public CompletableFuture<ServerMessage.Kept> keep(String hash, Duration wish) {
+        Ids.requireHash(hash);
+        CompletableFuture<ServerMessage.Kept> answer = new CompletableFuture<>();
+        Optional<Page> held = store.get(hash);
+        if (held.isEmpty()) {
+            answer.completeExceptionally(new IllegalArgumentException("this node does not hold " + hash));
+            return answer;
+        }
+        ClientMessage.Keep request = new ClientMessage.Keep(hash, held.get().size(),
+                wish == null ? null : Math.max(1, wish.toSeconds()));
+        loop.owner.execute(() -> {
+            NodeLoop.PendingKeep before = loop.keeps.put(hash, new NodeLoop.PendingKeep(request, answer));
+            if (before != null) {
+                answer.whenComplete((k, e) -> { // one answer serves both callers
+                    if (e != null) {
+                        before.answer().completeExceptionally(e);
+                    } else {
+                        before.answer().complete(k);
+                    }
+                });
+            }
+            loop.signaling.send(request);
+        });
+        return answer;
+    }
+
+    /** Makes this node a volunteer seed's: keep requests and weak notices go to {@code listener}. */
+    public void setKeepListener(KeepListener listener) {
+        loop.keepListener = listener;
+    }
+
+    /** Sends a message to the signaling server (for roles built on a node, such as a volunteer seed). */
+    public void send(ClientMessage message) {
+        loop.send(message);
+    }
+
     /** Stops holding a page. */
     public void drop(String hash) {
         store.remove(hash);
@@ -207,7 +251,8 @@ public final class PeerNode implements AutoCloseable {
         }
         if (!store.put(page)) {
             throw new IllegalStateException("no room to hold " + page.hash() + " (" + page.size()
-                    + " bytes): the memory budget is full");
+                    + " bytes): the " + (config.storeDir() != null || store instanceof DiskStore ? "store" : "memory budget")
+                    + " is full");
         }
         loop.send(ClientMessage.Have.of(List.of(page.hash())));
     }

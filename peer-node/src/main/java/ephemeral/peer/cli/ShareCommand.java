@@ -9,6 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Instant;
+import ephemeral.protocol.Timeouts;
+import ephemeral.protocol.signaling.ServerMessage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +28,12 @@ final class ShareCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to share; '-' reads stdin.")
     List<String> files;
+
+    @CommandLine.Option(names = "--keep", paramLabel = "DURATION", arity = "0..1", fallbackValue = "7d",
+            converter = Sizes.Time.class,
+            description = "Ask a volunteer seed to keep each page alive after this process stops (for DURATION; "
+                    + "without one, 7d; the seed may keep it for less).")
+    java.time.Duration keep;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,9 +72,11 @@ final class ShareCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return Main.IO_ERROR;
         }
+        List<String> hashes = new ArrayList<>();
         try {
             for (Input in : inputs) {
                 String hash = node.share(in.bytes(), in.name(), in.mime());
+                hashes.add(hash);
                 System.out.println(node.link(hash));
             }
         } catch (RuntimeException e) {
@@ -71,10 +85,33 @@ final class ShareCommand implements Callable<Integer> {
             return Main.IO_ERROR;
         }
         System.out.flush();
+        if (keep != null) {
+            askToKeep(node, hashes, err);
+        }
         if (!common.quiet) {
             err.println("serving " + inputs.size() + " page(s); Ctrl-C to stop");
             err.flush();
         }
         return Serve.untilStopped(node);
+    }
+
+    /** Each page handed to a volunteer seed; a refusal is reported, and this process serves on regardless. */
+    private void askToKeep(PeerNode node, List<String> hashes, PrintWriter err) {
+        for (String hash : hashes) {
+            try {
+                ServerMessage.Kept kept = node.keep(hash, keep)
+                        .get(Timeouts.KEEP_ANSWER_MS + 10_000, TimeUnit.MILLISECONDS);
+                err.println("kept by volunteer seed " + kept.by().substring(0, 6) + "… until "
+                        + Instant.ofEpochSecond(kept.until()) + ": " + hash);
+            } catch (ExecutionException e) {
+                err.println("warning: no volunteer seed keeps " + hash + ": " + e.getCause().getMessage());
+            } catch (TimeoutException e) {
+                err.println("warning: no volunteer seed answered for " + hash);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            err.flush();
+        }
     }
 }

@@ -4,9 +4,24 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Converters for human-friendly sizes ({@code 64M}, {@code 10k}) and durations ({@code 30}, {@code 30s}, {@code 500ms}, {@code 2m}). */
+/** Converters for human-friendly sizes ({@code 64M}, {@code 10k}) and durations ({@code 30}, {@code 30s}, {@code 500ms}, {@code 2m}, {@code 6h}, {@code 7d}). */
 final class Sizes {
     private Sizes() {}
+
+    /** {@code 512 B}, {@code 1.5 KiB}, {@code 20.0 GiB}: for people, not for parsing. */
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
 
     static final class Size implements CommandLine.ITypeConverter<Long> {
         @Override
@@ -48,6 +63,10 @@ final class Sizes {
                     d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 } else if (v.endsWith("s")) {
                     d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                } else if (v.endsWith("h")) {
+                    d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 3_600_000));
+                } else if (v.endsWith("d")) {
+                    d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 86_400_000));
                 } else if (v.endsWith("m")) {
                     d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
                 } else {
@@ -58,7 +77,7 @@ final class Sizes {
                 }
                 return d;
             } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("not a duration (e.g. 30, 30s, 500ms, 2m): " + value);
+                throw new CommandLine.TypeConversionException("not a duration (e.g. 30, 30s, 500ms, 2m, 6h, 7d): " + value);
             }
         }
     }

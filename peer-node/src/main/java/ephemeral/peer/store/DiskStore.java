@@ -111,6 +111,11 @@ public final class DiskStore implements PageStore {
         return Set.copyOf(sizes.keySet());
     }
 
+    /** Page bytes stored now. */
+    public synchronized long usedBytes() {
+        return used;
+    }
+
     @Override
     public long bytesInMemory() {
         return 0;
