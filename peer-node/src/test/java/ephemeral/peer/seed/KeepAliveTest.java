@@ -153,6 +153,20 @@ class KeepAliveTest {
         assertTrue(chi2 < 10.83, "spread " + perSeed + " is not uniform (chi2 = " + chi2 + ")");
     }
 
+    @Test
+    void aSeedThatAdoptsWeakPagesTakesOneDownToItsLastHolder() throws Exception {
+        byte[] page = "two holders, then one".getBytes(StandardCharsets.UTF_8);
+        try (Seed seed = seed(SeedOptions.of(dir, 1 << 20, Duration.ofDays(1)).withAdoptWeak(true));
+             PeerNode last = TestPeers.start(server)) {
+            String hash = last.share(page);
+            try (PeerNode leaving = TestPeers.start(server)) {
+                leaving.pin(hash, Duration.ofSeconds(20));
+            }
+            Conditions.await("the seed adopted the page", Duration.ofSeconds(20), () -> seed.node().held().contains(hash));
+            assertTrue(seed.keeps().until(hash).isPresent());
+        }
+    }
+
     private static KeepRefusedException refused(PeerNode holder, String hash) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> holder.keep(hash, null).get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof KeepRefusedException, String.valueOf(e.getCause()));

@@ -19,6 +19,10 @@ export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024 * 1024;
 export const DEFAULT_UNSIZED_MAX_BYTES = 256 * 1024 * 1024;
 /** Transfers one tab serves at once; more get `busy` and ask another holder. */
 export const MAX_UPLOADS = 16;
+/** How long a volunteer seed is asked to keep a page when nobody says (a seed may keep it for less). */
+export const DEFAULT_KEEP_SECONDS = 7 * 24 * 3600;
+/** The errors that answer a `keep` (docs/protocol.md, "Keep-alive"). */
+const KEEP_REFUSALS = new Set(['no_volunteer', 'not_holding', 'rate_limited']);
 
 /**
  * A peer of the network. Dispatches 'change' (a CustomEvent whose `detail.urgent` is true when a page
@@ -52,6 +56,14 @@ export class Node extends EventTarget {
     /** @type {Map<string, PageFetch>} */
     this.fetches = new Map();
     this.uploads = new Map(); // hash -> transfers running now
+    /**
+     * Keep requests and what came of them, by hash: asking, kept (by a volunteer seed, until a time in ms)
+     * or refused (with the server's reason).
+     * @type {Map<string, {state: 'asking'|'kept'|'refused', seconds?: number, until?: number, by?: string, message?: string}>}
+     */
+    this.keeps = new Map();
+    /** Ask a volunteer seed to keep a page as soon as this tab is its only holder. */
+    this.keepWhenLast = false;
     this.connection = 'connecting';
     const send = (msg) => this.signaling.send(msg);
     this.peers = new PeerManager({
@@ -98,6 +110,34 @@ export class Node extends EventTarget {
     if (fetch && fetch.state !== 'done') fetch.cancel();
     this.signaling.send({ type: 'have', hash: page.hash });
     this.changed();
+  }
+
+  /**
+   * Asks the network to keep a held page alive: the server hands it to one volunteer seed, which fetches
+   * it from a holder and answers `kept` (or the server `no_volunteer`).
+   * @param {string} hash
+   * @param {number} [seconds] how long; a seed may keep it for less
+   * @returns {boolean} whether the request was sent (this tab holds the page)
+   */
+  keep(hash, seconds = DEFAULT_KEEP_SECONDS) {
+    const page = this.store.get(hash);
+    if (!page) return false;
+    this.keeps.set(hash, { state: 'asking', seconds });
+    this.signaling.send({ type: 'keep', hash, size: page.blob.size, seconds });
+    this.changed();
+    return true;
+  }
+
+  /** Turns the "keep my pages alive when I am the last holder" setting on or off. */
+  setKeepWhenLast(on) {
+    this.keepWhenLast = !!on;
+    for (const hash of this.store.hashes()) this.keepIfLast(hash);
+  }
+
+  /** With the setting on, a page this tab alone holds is handed to a volunteer seed, once. */
+  keepIfLast(hash) {
+    const c = this.counts.get(hash);
+    if (this.keepWhenLast && c && c.holders === 1 && this.store.has(hash) && !this.keeps.has(hash)) this.keep(hash);
   }
 
   /**
@@ -182,6 +222,8 @@ export class Node extends EventTarget {
       this.signaling.send({ type: 'have', hashes: held.slice(i, i + batch) });
     }
     for (const fetch of this.fetches.values()) fetch.rewant();
+    // the server forgot requests made on the last connection
+    for (const [hash, k] of this.keeps) if (k.state === 'asking') this.keep(hash, k.seconds);
     this.changed();
   }
 
@@ -205,11 +247,25 @@ export class Node extends EventTarget {
       }
       case 'peers':
         this.counts.set(msg.hash, { holders: msg.holders, wanters: msg.wanters });
+        this.keepIfLast(msg.hash);
         this.changed();
         break;
-      case 'error':
+      case 'kept':
+        if (Number.isSafeInteger(msg.until) && typeof msg.by === 'string') {
+          this.keeps.set(msg.hash, { state: 'kept', until: msg.until * 1000, by: msg.by });
+          this.changed(true);
+        }
+        break;
+      case 'error': {
+        const k = this.keeps.get(msg.ref);
+        if (k && k.state === 'asking' && KEEP_REFUSALS.has(msg.code)) {
+          this.keeps.set(msg.ref, { state: 'refused', seconds: k.seconds, message: String(msg.message || msg.code) });
+          this.changed(true);
+          break;
+        }
         console.warn('signaling error', msg.code, msg.message, msg.ref || '');
         break;
+      }
       default:
         break;
     }

@@ -27,6 +27,16 @@ export class Ui {
     node.addEventListener('change', (ev) => (ev.detail && ev.detail.urgent ? this.render() : this.schedule()));
     this.bindHome();
     $('copy-link').addEventListener('click', () => this.copyLink());
+    $('keep-alive').addEventListener('click', () => {
+      if (this.loc && this.loc.hash) this.node.keep(this.loc.hash, Number($('keep-for').value));
+    });
+    const keepWhenLast = $('keep-when-last');
+    keepWhenLast.checked = readSetting(KEEP_WHEN_LAST) === 'on';
+    node.setKeepWhenLast(keepWhenLast.checked);
+    keepWhenLast.addEventListener('change', () => {
+      writeSetting(KEEP_WHEN_LAST, keepWhenLast.checked ? 'on' : 'off');
+      node.setKeepWhenLast(keepWhenLast.checked);
+    });
     // offered when a holder announces a page larger than this tab takes from a link without its size
     this.noticeText = document.createElement('span');
     this.acceptSize = document.createElement('button');
@@ -175,7 +185,9 @@ export class Ui {
       a.textContent = page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 16) + '…';
       const meta = document.createElement('span');
       meta.className = 'meta';
-      meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '');
+      const k = this.node.keeps.get(hash);
+      meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '')
+        + (k && k.state === 'kept' ? ' · kept by a seed until ' + new Date(k.until).toLocaleDateString() : '');
       li.append(a, meta);
       return li;
     }));
@@ -233,6 +245,7 @@ export class Ui {
     $('status').textContent = status;
 
     this.renderNotice(fetch, page);
+    this.renderKeep(hash, page);
 
     this.renderProgress(fetch, page);
     this.renderRoute(fetch);
@@ -273,6 +286,23 @@ export class Ui {
       if (this.acceptSize.textContent !== label) this.acceptSize.textContent = label;
       this.acceptSize.dataset.size = String(accept);
     }
+  }
+
+  // "Keep alive": only for a page this tab holds; says what came of the request.
+  renderKeep(hash, page) {
+    const box = $('keep-box');
+    box.hidden = !page;
+    if (!page) return;
+    const k = this.node.keeps.get(hash);
+    box.dataset.state = k ? k.state : 'none';
+    let text = '';
+    if (k && k.state === 'asking') text = 'Asking a volunteer seed…';
+    else if (k && k.state === 'kept') text = 'Kept by a seed until ' + new Date(k.until).toLocaleString();
+    else if (k && k.state === 'refused') text = 'Not kept: ' + k.message;
+    if ($('keep-status').textContent !== text) $('keep-status').textContent = text;
+    const button = $('keep-alive');
+    button.disabled = !!k && k.state === 'asking';
+    button.textContent = k && k.state === 'kept' ? 'Keep longer' : 'Keep alive';
   }
 
   onAcceptSize() {
@@ -387,6 +417,25 @@ export class Ui {
     $('file-card').hidden = true;
     $('truncated').hidden = true;
     $('download-row').hidden = true;
+  }
+}
+
+const KEEP_WHEN_LAST = 'ephemeral.keepWhenLast';
+
+/** A saved setting, or null where storage is unavailable (a private window may refuse it). */
+function readSetting(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch (e) {
+    return null;
+  }
+}
+
+function writeSetting(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch (e) {
+    // not saved: it still applies to this tab
   }
 }
 
