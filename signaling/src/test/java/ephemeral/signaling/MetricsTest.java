@@ -18,7 +18,8 @@ class MetricsTest extends ServerTest {
             "ephemeral_roster_entries", "ephemeral_wants_routed_total", "ephemeral_wants_deferred_total",
             "ephemeral_signals_relayed_total", "ephemeral_peers_messages_total", "ephemeral_reports_total",
             "ephemeral_connections_refused_total", "ephemeral_connections_closed_total",
-            "ephemeral_messages_refused_total");
+            "ephemeral_messages_refused_total", "ephemeral_volunteers", "ephemeral_keeps_total",
+            "ephemeral_weak_notices_total");
 
     static HttpResponse<String> get(int port, String path, String accept) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
