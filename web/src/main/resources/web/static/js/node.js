@@ -21,6 +21,8 @@ export const DEFAULT_UNSIZED_MAX_BYTES = 256 * 1024 * 1024;
 export const MAX_UPLOADS = 16;
 /** How long a volunteer seed is asked to keep a page when nobody says (a seed may keep it for less). */
 export const DEFAULT_KEEP_SECONDS = 7 * 24 * 3600;
+/** How far back a page's counts are kept for its sparkline. */
+export const HISTORY_MS = 5 * 60 * 1000;
 /** The errors that answer a `keep` (docs/protocol.md, "Keep-alive"). */
 const KEEP_REFUSALS = new Set(['no_volunteer', 'not_holding', 'rate_limited']);
 
@@ -62,6 +64,13 @@ export class Node extends EventTarget {
      * @type {Map<string, {state: 'asking'|'kept'|'refused', seconds?: number, until?: number, by?: string, message?: string}>}
      */
     this.keeps = new Map();
+    /** Per page, the peers this tab sent it to (peerId → transfers): this peer's own links, nobody else's. */
+    this.servedTo = new Map();
+    /**
+     * Per page, its counts over time as the server told them: [{t (ms), holders, wanters}], the last
+     * HISTORY_MS only.
+     */
+    this.history = new Map();
     /** Ask a volunteer seed to keep a page as soon as this tab is its only holder. */
     this.keepWhenLast = false;
     this.connection = 'connecting';
@@ -245,11 +254,16 @@ export class Node extends EventTarget {
         if (msg.data && typeof msg.data === 'object') this.peers.handleSignal(msg);
         break;
       }
-      case 'peers':
+      case 'peers': {
         this.counts.set(msg.hash, { holders: msg.holders, wanters: msg.wanters });
+        const now = Date.now();
+        const past = (this.history.get(msg.hash) || []).filter((h) => now - h.t <= HISTORY_MS);
+        past.push({ t: now, holders: msg.holders, wanters: msg.wanters });
+        this.history.set(msg.hash, past);
         this.keepIfLast(msg.hash);
         this.changed();
         break;
+      }
       case 'kept':
         if (Number.isSafeInteger(msg.until) && typeof msg.by === 'string') {
           this.keeps.set(msg.hash, { state: 'kept', until: msg.until * 1000, by: msg.by });
@@ -279,6 +293,11 @@ export class Node extends EventTarget {
     if (!channel) return;
     serveChannel(channel, this.store, (active) => {
       this.uploads.set(hash, (this.uploads.get(hash) || 0) + (active ? 1 : -1));
+      if (active) {
+        const to = this.servedTo.get(hash) || new Map();
+        to.set(from, (to.get(from) || 0) + 1);
+        this.servedTo.set(hash, to);
+      }
       this.changed();
     }, () => this.uploadCount() < MAX_UPLOADS);
   }

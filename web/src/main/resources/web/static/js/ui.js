@@ -4,6 +4,7 @@
 import { pageFromText, pageFromFile, linkFor, shareLinkFor, parseLocation } from './create.js';
 import { formatBytes, formatSpeed } from './format.js';
 import { downloadName, sanitizeFileName } from './filename.js';
+import { HISTORY_MS } from './node.js';
 
 const FULL_TEXT_BYTES = 4 * 1024 * 1024;
 const PREVIEW_BYTES = 256 * 1024;
@@ -250,6 +251,7 @@ export class Ui {
     this.renderProgress(fetch, page);
     this.renderRoute(fetch);
     this.renderAttempts(fetch);
+    this.renderNetwork(hash, fetch, page);
     if (page && this.shownHash !== hash) this.showContent(page, loc);
     if (!page && this.shownHash !== null) this.clearContent();
     const label = page && page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 12);
@@ -344,6 +346,30 @@ export class Ui {
       li.textContent = 'holder ' + shortId(a.holder) + ': ' + a.outcome + ' (at ' + (a.at / 1000).toFixed(2) + ' s, took ' + a.ms + ' ms)';
       return li;
     }));
+  }
+
+  // This tab's own links for the page (whom it got it from and how, whom it served) and the page's counts
+  // over the last minutes as a sparkline.
+  renderNetwork(hash, fetch, page) {
+    const box = $('network');
+    box.hidden = !page && !fetch;
+    if (box.hidden) return;
+    let from = page ? 'You created or shared this page here.' : 'Not received yet.';
+    if (fetch && fetch.state === 'done' && fetch.holder) {
+      from = 'Got it from holder ' + shortId(fetch.holder) + (fetch.route ? ' · ' + fetch.route : '');
+    }
+    if ($('net-from').textContent !== from) $('net-from').textContent = from;
+    const to = this.node.servedTo.get(hash);
+    let served = 'Served to no one yet.';
+    if (to && to.size > 0) {
+      const n = [...to.values()].reduce((a, b) => a + b, 0);
+      served = 'Served ' + n + (n === 1 ? ' time' : ' times') + ' to ' + to.size + (to.size === 1 ? ' peer: ' : ' peers: ')
+        + [...to.keys()].slice(0, 8).map(shortId).join(', ') + (to.size > 8 ? ', …' : '');
+    }
+    if ($('net-served').textContent !== served) $('net-served').textContent = served;
+    const history = this.node.history.get(hash) || [];
+    $('spark-holders').setAttribute('points', sparkline(history, 'holders'));
+    $('spark-wanters').setAttribute('points', sparkline(history, 'wanters'));
   }
 
   renderProgress(fetch, page) {
@@ -454,6 +480,28 @@ function setShown(ui, hash) {
 /** The holder that failed last, and how: "Holder 3f2a… did not answer within 2 s". */
 function lastFailure(fetch) {
   return 'Holder ' + shortId(fetch.lastHolder) + ' ' + fetch.lastWhy.replace(/^could not connect/, 'could not be reached');
+}
+
+const SPARK_W = 240;
+const SPARK_H = 48;
+
+/**
+ * SVG polyline points for one count over the last HISTORY_MS: a step line (a count holds until the next
+ * message), scaled to the highest count of either line so the two compare.
+ */
+function sparkline(history, key) {
+  if (history.length === 0) return '';
+  const now = Date.now();
+  const max = Math.max(1, ...history.map((h) => Math.max(h.holders, h.wanters)));
+  const x = (t) => (SPARK_W * (1 - Math.min(HISTORY_MS, now - t) / HISTORY_MS)).toFixed(1);
+  const y = (v) => (SPARK_H - 2 - (SPARK_H - 4) * v / max).toFixed(1);
+  const points = [];
+  history.forEach((h, i) => {
+    if (i > 0) points.push(x(h.t) + ',' + y(history[i - 1][key]));
+    points.push(x(h.t) + ',' + y(h[key]));
+  });
+  points.push(SPARK_W + ',' + y(history[history.length - 1][key]));
+  return points.join(' ');
 }
 
 /** A peer id as people see it: its first characters. */
