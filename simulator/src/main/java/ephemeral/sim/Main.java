@@ -29,6 +29,9 @@ public final class Main implements Callable<Integer> {
     double arrivalRate;
     @Option(names = "--session", defaultValue = "30s", converter = DurationArg.class, description = "Mean session length (exponential). Default: ${DEFAULT-VALUE}.")
     Duration session;
+    @Option(names = "--sessions", defaultValue = "exponential",
+            description = "Session lengths: exponential, or pareto (heavy-tailed, shape 1.5, same mean). Default: ${DEFAULT-VALUE}.")
+    String sessions;
     @Option(names = "--zipf", defaultValue = "1.0", description = "Zipf exponent of page popularity (0 = uniform). Default: ${DEFAULT-VALUE}.")
     double zipf;
     @Option(names = "--page-size", defaultValue = "64", description = "Mean page size in KiB (exponential, at least 1). Default: ${DEFAULT-VALUE}.")
@@ -58,10 +61,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!List.of("exponential", "pareto").contains(sessions)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--sessions must be exponential or pareto");
+        }
         if (!List.of("ours", "coinflip", "both").contains(routing)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--routing must be ours, coinflip or both");
         }
-        SimOptions o = new SimOptions(peers, arrivalRate, session.toMillis(), pages, holdersAtStart, zipf, pageKib * 1024, uploadKib * 1024,
+        SimOptions o = new SimOptions(peers, arrivalRate, session.toMillis(), sessions.equals("pareto"), pages, holdersAtStart, zipf, pageKib * 1024, uploadKib * 1024,
                 latency.toMillis(), duration.toMillis(), wantTimeout.toMillis(), seed, server, out, snapshotEvery.toMillis());
         List<Result> runs = new ArrayList<>();
         if (!routing.equals("coinflip")) {

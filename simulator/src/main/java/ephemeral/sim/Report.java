@@ -59,10 +59,10 @@ public final class Report {
         SimOptions o = runs.get(0).options();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Workload: %d peers at the start (arriving over %.1f s), then %.1f arrivals/s until %d s, "
-                        + "sessions %d s on average, %d pages (Zipf %.2f, %d holder(s) each at the start), pages %d KiB on average, "
+                        + "sessions %d s on average (%s), %d pages (Zipf %.2f, %d holder(s) each at the start), pages %d KiB on average, "
                         + "upload %d KiB/s, want timeout %d s, seed %d%n%n",
                 o.peers(), Workload.rampMs(o) / 1000.0, o.arrivalsPerSecond(), o.durationMs() / 1000, o.meanSessionMs() / 1000,
-                o.pages(), o.zipf(), o.holdersAtStart(), o.meanPageBytes() / 1024, o.uploadBytesPerSecond() / 1024,
+                o.paretoSessions() ? "Pareto 1.5" : "exponential", o.pages(), o.zipf(), o.holdersAtStart(), o.meanPageBytes() / 1024, o.uploadBytesPerSecond() / 1024,
                 o.wantTimeoutMs() / 1000, o.seed()));
         s.append("| | ").append(String.join(" | ", runs.stream().map(Result::routing).toList())).append(" |\n");
         s.append("|---|").append("---|".repeat(runs.size())).append('\n');

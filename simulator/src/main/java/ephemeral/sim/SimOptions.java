@@ -8,7 +8,9 @@ import java.nio.file.Path;
  *
  * @param peers         peers online at the start (the first {@code pages} of them each create one page)
  * @param arrivalsPerSecond new peers per second after the start (Poisson)
- * @param meanSessionMs how long a peer stays, on average (exponential)
+ * @param meanSessionMs how long a peer stays, on average
+ * @param paretoSessions session lengths heavy-tailed (Pareto, shape 1.5, same mean) instead of exponential: many
+ *                      short visits and a few long stays, as measured in deployed P2P swarms
  * @param pages         pages in the catalogue; visitors pick one by Zipf popularity (page 0 the most wanted)
  * @param holdersAtStart peers holding each page at the start (the first {@code pages × holdersAtStart} peers)
  * @param zipf          the Zipf exponent (0: uniform)
@@ -22,7 +24,7 @@ import java.nio.file.Path;
  * @param out           where reports go
  * @param snapshotEveryMs a who-served-whom graph every this often (0: only the final one)
  */
-public record SimOptions(int peers, double arrivalsPerSecond, long meanSessionMs, int pages, int holdersAtStart, double zipf,
+public record SimOptions(int peers, double arrivalsPerSecond, long meanSessionMs, boolean paretoSessions, int pages, int holdersAtStart, double zipf,
                          long meanPageBytes, long uploadBytesPerSecond, long latencyMs, long durationMs,
                          long wantTimeoutMs, long seed, URI server, Path out, long snapshotEveryMs) {
 
@@ -40,57 +42,62 @@ public record SimOptions(int peers, double arrivalsPerSecond, long meanSessionMs
     }
 
     public static SimOptions defaults() {
-        return new SimOptions(50, 2, 30_000, 10, 1, 1.0, 64 << 10, 1 << 20, 25, 30_000, 20_000, 1, null,
+        return new SimOptions(50, 2, 30_000, false, 10, 1, 1.0, 64 << 10, 1 << 20, 25, 30_000, 20_000, 1, null,
                 Path.of("sim-out"), 0);
     }
 
     public SimOptions withPeers(int n, int pageCount) {
-        return new SimOptions(n, arrivalsPerSecond, meanSessionMs, pageCount, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(n, arrivalsPerSecond, meanSessionMs, paretoSessions, pageCount, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
+    public SimOptions withParetoSessions(boolean on) {
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, on, pages, holdersAtStart, zipf, meanPageBytes,
+                uploadBytesPerSecond, latencyMs, durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
+    }
+
     public SimOptions withHoldersAtStart(int k) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, k, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, k, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withChurn(double perSecond, long meanSession) {
-        return new SimOptions(peers, perSecond, meanSession, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, perSecond, meanSession, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withDuration(long ms) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, ms, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withSeed(long s) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, s, server, out, snapshotEveryMs);
     }
 
     public SimOptions withZipf(double s) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, s, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, s, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withTransfers(long pageBytes, long upload, long latency) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, pageBytes, upload, latency,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, pageBytes, upload, latency,
                 durationMs, wantTimeoutMs, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withWantTimeout(long ms) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, ms, seed, server, out, snapshotEveryMs);
     }
 
     public SimOptions withServer(URI uri) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, uri, out, snapshotEveryMs);
     }
 
     public SimOptions withOut(Path dir, long snapshotsMs) {
-        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
+        return new SimOptions(peers, arrivalsPerSecond, meanSessionMs, paretoSessions, pages, holdersAtStart, zipf, meanPageBytes, uploadBytesPerSecond,
                 latencyMs, durationMs, wantTimeoutMs, seed, server, dir, snapshotsMs);
     }
 }

@@ -62,8 +62,18 @@ public final class Workload {
         return Math.max(1500, o.peers() * 5L);
     }
 
+    /** Pareto's shape for heavy-tailed sessions: finite mean, infinite variance. */
+    static final double PARETO_SHAPE = 1.5;
+
     private static long session(SplittableRandom random, SimOptions o) {
-        return Math.max(1000, Math.round(exponential(random, o.meanSessionMs())));
+        double length;
+        if (o.paretoSessions()) {
+            double scale = o.meanSessionMs() * (PARETO_SHAPE - 1) / PARETO_SHAPE; // so that the mean is meanSessionMs
+            length = scale / Math.pow(1 - random.nextDouble(), 1 / PARETO_SHAPE);
+        } else {
+            length = exponential(random, o.meanSessionMs());
+        }
+        return Math.max(1000, Math.round(length));
     }
 
     private static double exponential(SplittableRandom random, double mean) {
