@@ -48,7 +48,8 @@ final class SeedBench {
                     if (line == null) {
                         throw new IllegalStateException("seed exited after " + hashes.size() + " links");
                     }
-                    String tail = line.substring(line.lastIndexOf('/') + 1); // <hash>, or <hash>#n=<size>
+                    String link = line.split("\\s+")[0]; // '<link>  <file>'
+                    String tail = link.substring(link.lastIndexOf('/') + 1); // <hash>, or <hash>#n=<size>
                     hashes.add(tail.contains("#") ? tail.substring(0, tail.indexOf('#')) : tail);
                 }
             }

@@ -1,26 +1,18 @@
 package ephemeral.peer.cli;
 
 import ephemeral.peer.PeerConfig;
-import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** Options every command takes. */
+/** Options every command that talks to a server takes: which server, how long to try, how much to say. */
 final class CommonOptions {
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "http://localhost:8080",
-            description = "Signaling server: the base URL people open (links are URL/<hash>), or ws(s)://host:port/ws. Default: ${DEFAULT-VALUE}.")
+    static final String DEFAULT_SERVER = "http://localhost:8080";
+
+    @Option(names = "--server", paramLabel = "URL", converter = ServerArg.class,
+            description = "Signaling server: the base URL people open (links are URL/<hash>), or ws(s)://host:port/ws. "
+                    + "Default: the server of the link given, else " + DEFAULT_SERVER + ".")
     String server;
-
-    @Option(names = "--max-page-size", paramLabel = "SIZE", converter = Sizes.Size.class, defaultValue = "64M",
-            description = "Largest page served or accepted. Default: ${DEFAULT-VALUE}.")
-    long maxPageBytes;
-
-    @Option(names = "--max-serves", paramLabel = "N", defaultValue = "64",
-            description = "Transfers served at once; more are refused with 'busy'. Default: ${DEFAULT-VALUE}.")
-    int maxServes;
-
-    @Option(names = "--memory", paramLabel = "SIZE", converter = Sizes.Size.class, defaultValue = "512M",
-            description = "Budget for held pages (in memory, or on disk with --store). Default: ${DEFAULT-VALUE}.")
-    long memoryBudget;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = Sizes.Time.class, defaultValue = "10s",
             description = "Give up (exit 3) when the server cannot be reached at start within this time. Default: ${DEFAULT-VALUE}.")
@@ -31,6 +23,9 @@ final class CommonOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
     boolean verbose;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
 
     /** Must run before any logger is created: slf4j-simple reads these once. */
     void configureLogging() {
@@ -47,13 +42,29 @@ final class CommonOptions {
         }
     }
 
-    PeerConfig config(Path storeDir) {
-        return PeerConfig.defaults()
-                .withServer(server)
-                .withMaxPageBytes(maxPageBytes)
-                .withMaxConcurrentServes(maxServes)
-                .withMemoryBudgetBytes(memoryBudget)
-                .withStoreDir(storeDir)
-                .withConnectTimeout(connectTimeout);
+    /**
+     * The server to talk to: {@code --server} when given, else the one the links name (they must agree),
+     * else the default.
+     */
+    String serverFor(List<PageLink> links) {
+        if (server != null) {
+            return server;
+        }
+        String fromLinks = null;
+        for (PageLink l : links) {
+            if (l.server() == null) {
+                continue;
+            }
+            if (fromLinks != null && !fromLinks.equals(l.server())) {
+                throw new CommandLine.ParameterException(mixee.commandLine(),
+                        "the links name different servers (" + fromLinks + ", " + l.server() + "): give --server");
+            }
+            fromLinks = l.server();
+        }
+        return fromLinks != null ? fromLinks : DEFAULT_SERVER;
+    }
+
+    PeerConfig config(String serverUrl) {
+        return PeerConfig.defaults().withServer(serverUrl).withConnectTimeout(connectTimeout);
     }
 }

@@ -1,8 +1,6 @@
 package ephemeral.peer.cli;
 
 import ephemeral.peer.PeerNode;
-import ephemeral.protocol.Ids;
-import ephemeral.protocol.Sha256;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -53,6 +51,13 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : PAGE_UNAVAILABLE);
+        // a mistyped argument gets its reason and a pointer to --help, not the whole usage
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("error: " + e.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return USAGE;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             return PAGE_UNAVAILABLE;
@@ -60,23 +65,4 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    /** Hash arguments are checked while parsing, so a typo is a usage error (exit 2). */
-    static final class HashArg implements CommandLine.ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            String v = value.trim();
-            int fragment = v.indexOf('#'); // a browser's link carries hints after '#' (docs/protocol.md, "Links")
-            if (fragment >= 0) {
-                v = v.substring(0, fragment);
-            }
-            int slash = v.lastIndexOf('/');
-            if (slash >= 0) {
-                v = v.substring(slash + 1); // a whole link works too
-            }
-            if (!Ids.isHash(v)) {
-                throw new CommandLine.TypeConversionException("not a page hash (64 lowercase hex chars): " + value);
-            }
-            return v;
-        }
-    }
 }

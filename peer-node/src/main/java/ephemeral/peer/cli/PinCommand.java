@@ -20,15 +20,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pin", mixinStandardHelpOptions = true,
-        description = "Fetch pages from whoever holds them (verified), then hold and serve them until stopped: a seed.")
+@Command(name = "pin", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fetch pages from whoever holds them (verified), then hold and serve them until stopped: a seed.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  peer-node pin 'https://pages.example.org/3f2a…#n=120'        (the server comes from the link)",
+                "  peer-node pin --store ~/.ephemeral-seed 3f2a… 9b1c… --server https://pages.example.org",
+                "  peer-node pin --store ~/.ephemeral-seed                     (restart: serves what the store holds)"})
 final class PinCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(arity = "0..*", paramLabel = "HASH", converter = Main.HashArg.class,
-            description = "Pages to pin (hashes or links). With --store, pages already stored are served too.")
-    List<String> hashes = new ArrayList<>();
+    @Parameters(arity = "0..*", paramLabel = "LINK", converter = PageLink.Arg.class,
+            description = "Pages to pin (links or hashes). With --store, pages already stored are served too.")
+    List<PageLink> links = new ArrayList<>();
 
     @Option(names = "--store", paramLabel = "DIR",
             description = "Keep pinned pages in DIR so a restarted seed serves them at once. Without it nothing touches disk.")
@@ -38,6 +39,15 @@ final class PinCommand implements Callable<Integer> {
             description = "How long to try to fetch each page. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ServingOptions serving;
+
+    @Mixin
+    MemoryOption memory;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,24 +55,26 @@ final class PinCommand implements Callable<Integer> {
     public Integer call() {
         common.configureLogging();
         PrintWriter err = spec.commandLine().getErr();
-        if (hashes.isEmpty() && store == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give at least one HASH, or --store DIR");
+        if (links.isEmpty() && store == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give at least one LINK, or --store DIR");
         }
+        String server = common.serverFor(links);
         PeerNode node;
         try {
-            node = PeerNode.start(common.config(store));
+            node = PeerNode.start(memory.apply(serving.apply(common.config(server))).withStoreDir(store));
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;
         } catch (IOException | UncheckedIOException e) {
-            err.println("error: cannot open the store: " + e.getMessage());
+            err.println("error: cannot open the store " + store + ": "
+                    + (e instanceof IOException io ? Files2.reason(io) : e.getMessage()));
             return Main.IO_ERROR;
         }
         if (!node.held().isEmpty()) {
             err.println("serving " + node.held().size() + " stored page(s)");
         }
         List<CompletableFuture<Page>> pins = new ArrayList<>();
-        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(hashes));
+        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(links.stream().map(PageLink::hash).toList()));
         for (String h : wanted) {
             pins.add(node.fetch(h, true, timeout));
         }

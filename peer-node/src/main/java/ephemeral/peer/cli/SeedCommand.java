@@ -4,7 +4,6 @@ import ephemeral.peer.SignalingUnavailableException;
 import ephemeral.peer.seed.Keeps;
 import ephemeral.peer.seed.Seed;
 import ephemeral.peer.seed.SeedOptions;
-import ephemeral.protocol.Ids;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -28,9 +27,6 @@ import picocli.CommandLine.Option;
                 "  peer-node seed --store /var/lib/seed --list",
                 "  peer-node seed --store /var/lib/seed --unpin 3f2a…   (with the seed stopped)"})
 final class SeedCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
     @Option(names = "--store", paramLabel = "DIR", required = true,
             description = "Where kept pages and their times (keeps.txt) live; a restarted seed serves them again.")
     Path store;
@@ -54,9 +50,15 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Print what the store keeps and until when, then exit.")
     boolean list;
 
-    @Option(names = "--unpin", paramLabel = "HASH", converter = Main.HashArg.class,
-            description = "Remove a page from a stopped seed's store, then exit.")
-    String unpin;
+    @Option(names = "--unpin", paramLabel = "LINK", converter = PageLink.Arg.class,
+            description = "Remove a page (link or hash) from a stopped seed's store, then exit.")
+    PageLink unpin;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ServingOptions serving;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,24 +75,26 @@ final class SeedCommand implements Callable<Integer> {
                 return unpin(err);
             }
         } catch (IOException | UncheckedIOException e) {
-            err.println("error: cannot read the store " + store + ": " + e.getMessage());
+            err.println("error: cannot read the store " + store + ": "
+                    + (e instanceof IOException io ? Files2.reason(io) : e.getMessage()));
             return Main.IO_ERROR;
         }
-        SeedOptions options = SeedOptions.of(store, capacity, keepFor).withMaxPage(common.maxPageBytes)
+        SeedOptions options = SeedOptions.of(store, capacity, keepFor).withMaxPage(serving.maxPageBytes)
                 .withAdoptWeak(adoptWeak).withDenyFile(denyFile);
         Seed seed;
         try {
-            seed = Seed.start(common.config(store), options);
+            seed = Seed.start(serving.apply(common.config(common.serverFor(java.util.List.of()))), options);
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;
         } catch (IOException | UncheckedIOException e) {
-            err.println("error: cannot open the store " + store + ": " + e.getMessage());
+            err.println("error: cannot open the store " + store + ": "
+                    + (e instanceof IOException io ? Files2.reason(io) : e.getMessage()));
             return Main.IO_ERROR;
         }
         if (!common.quiet) {
             err.println("volunteering: " + seed.keeps().all().size() + " page(s) kept, " + Sizes.human(seed.free())
-                    + " free, pages up to " + Sizes.human(common.maxPageBytes) + " kept for up to " + keepFor.toDays()
+                    + " free, pages up to " + Sizes.human(serving.maxPageBytes) + " kept for up to " + keepFor.toDays()
                     + (keepFor.toDays() == 1 ? " day" : " days") + (adoptWeak ? "; adopting pages down to one holder" : "")
                     + "; Ctrl-C to stop");
             err.flush();
@@ -111,14 +115,15 @@ final class SeedCommand implements Callable<Integer> {
     }
 
     private int unpin(PrintWriter err) throws IOException {
+        String hash = unpin.hash();
         Keeps keeps = Keeps.open(store);
-        boolean had = Files.deleteIfExists(store.resolve(Ids.requireHash(unpin))) | keeps.until(unpin).isPresent();
-        keeps.remove(unpin);
+        boolean had = Files.deleteIfExists(store.resolve(hash)) | keeps.until(hash).isPresent();
+        keeps.remove(hash);
         if (!had) {
-            err.println("error: " + store + " does not keep " + unpin);
+            err.println("error: " + store + " does not keep " + hash);
             return Main.IO_ERROR;
         }
-        err.println("removed " + unpin);
+        err.println("removed " + hash);
         return 0;
     }
 }

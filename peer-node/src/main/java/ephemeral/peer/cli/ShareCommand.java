@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.time.Instant;
+import ephemeral.peer.privacy.PrivatePage;
 import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.signaling.ServerMessage;
 import picocli.CommandLine;
@@ -20,20 +21,36 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "share", mixinStandardHelpOptions = true,
-        description = "Hold and serve files (or stdin with '-'); print each page's link on stdout, then serve until stopped.")
+@Command(name = "share", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Hold and serve files (or stdin with '-'); print one line per page on stdout, '<link>  <file>',",
+                "then serve until stopped."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  peer-node share --server https://pages.example.org notes.txt photo.jpg",
+                "  echo 'door code 4711' | peer-node share --private -     (only someone with the whole link can read it)",
+                "  peer-node share --keep 1d notes.txt                     (and hand it to a volunteer seed for a day)"})
 final class ShareCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to share; '-' reads stdin.")
     List<String> files;
+
+    @CommandLine.Option(names = "--private",
+            description = "Encrypt each page first (AES-GCM, a fresh key per page): its address is the hash of the "
+                    + "ciphertext and the key travels only in the link's fragment (#k=…).")
+    boolean privately;
 
     @CommandLine.Option(names = "--keep", paramLabel = "DURATION", arity = "0..1", fallbackValue = "7d",
             converter = Sizes.Time.class,
             description = "Ask a volunteer seed to keep each page alive after this process stops (for DURATION; "
                     + "without one, 7d; the seed may keep it for less).")
     java.time.Duration keep;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ServingOptions serving;
+
+    @Mixin
+    MemoryOption memory;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,20 +68,20 @@ final class ShareCommand implements Callable<Integer> {
                     inputs.add(new Input(System.in.readAllBytes(), null, null));
                 } else {
                     Path p = Path.of(f);
-                    inputs.add(new Input(Files.readAllBytes(p), p.getFileName().toString(), Files.probeContentType(p)));
+                    inputs.add(new Input(Files.readAllBytes(p), p.getFileName().toString(), probe(p)));
                 }
-            } catch (IOException | RuntimeException e) {
-                err.println("error: cannot read " + f + ": " + e.getMessage());
+            } catch (IOException e) {
+                err.println("error: cannot read " + f + ": " + Files2.reason(e));
                 return Main.IO_ERROR;
             }
-            if (inputs.get(inputs.size() - 1).bytes().length > common.maxPageBytes) {
-                err.println("error: " + f + " is larger than --max-page-size (" + common.maxPageBytes + " bytes)");
+            if (inputs.get(inputs.size() - 1).bytes().length > serving.maxPageBytes) {
+                err.println("error: " + f + " is larger than --max-page-size (" + serving.maxPageBytes + " bytes)");
                 return Main.IO_ERROR;
             }
         }
         PeerNode node;
         try {
-            node = PeerNode.start(common.config(null));
+            node = PeerNode.start(memory.apply(serving.apply(common.config(common.serverFor(List.of())))));
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;
@@ -74,10 +91,21 @@ final class ShareCommand implements Callable<Integer> {
         }
         List<String> hashes = new ArrayList<>();
         try {
-            for (Input in : inputs) {
-                String hash = node.share(in.bytes(), in.name(), in.mime());
-                hashes.add(hash);
-                System.out.println(node.link(hash));
+            for (int i = 0; i < inputs.size(); i++) {
+                Input in = inputs.get(i);
+                String link;
+                if (privately) {
+                    PrivatePage.Sealed sealed = PrivatePage.seal(in.bytes());
+                    String hash = node.share(sealed.bytes(), in.name(), in.mime());
+                    hashes.add(hash);
+                    link = node.link(hash) + "&k=" + sealed.key();
+                } else {
+                    String hash = node.share(in.bytes(), in.name(), in.mime());
+                    hashes.add(hash);
+                    link = node.link(hash);
+                }
+                // the link first, as the one field a script needs; the file it came from after two spaces
+                System.out.println(link + "  " + files.get(i));
             }
         } catch (RuntimeException e) {
             err.println("error: " + e.getMessage());
@@ -93,6 +121,14 @@ final class ShareCommand implements Callable<Integer> {
             err.flush();
         }
         return Serve.untilStopped(node);
+    }
+
+    private static String probe(Path p) {
+        try {
+            return Files.probeContentType(p);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Each page handed to a volunteer seed; a refusal is reported, and this process serves on regardless. */

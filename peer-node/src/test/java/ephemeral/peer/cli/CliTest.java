@@ -83,7 +83,7 @@ class CliTest {
         try {
             await("share prints its link", () -> read(share).contains(hash));
             String link = url + "/" + hash + "#n=" + page.length;
-            assertEquals(link + "\n", read(share), "stdout holds exactly the link, with the page's size");
+            assertEquals(link + "  " + file + "\n", read(share), "stdout holds the link, with the page's size, then the file");
             Cli get = Cli.run("get", "--server", url, hash);
             assertEquals(0, get.exitCode(), get.stderr());
             assertArrayEquals(page, get.stdoutBytes(), "stdout holds exactly the page");
