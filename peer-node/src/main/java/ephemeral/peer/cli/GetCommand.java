@@ -79,6 +79,11 @@ final class GetCommand implements Callable<Integer> {
             return Main.IO_ERROR;
         }
         int received = bytes.length;
+        if (page.key() == null && PrivatePage.isSealed(bytes)) {
+            err.println("error: page " + page.hash() + " is private and this link has no key (the #k=… part): "
+                    + "ask whoever shared it for the whole link");
+            return Main.PAGE_UNAVAILABLE;
+        }
         if (page.key() != null) {
             try {
                 bytes = PrivatePage.open(bytes, page.key());

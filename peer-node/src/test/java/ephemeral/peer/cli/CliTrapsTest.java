@@ -114,9 +114,10 @@ class CliTrapsTest {
             assertEquals(0, get.exitCode(), get.stderr());
             assertArrayEquals(page, get.stdoutBytes(), "decrypted with the link's key");
             assertTrue(get.stderr().contains("decrypted"), get.stderr());
-            Cli sealed = Cli.run("get", "-q", link.substring(0, link.indexOf("&k=")));
-            assertEquals(0, sealed.exitCode(), sealed.stderr());
-            assertFalse(new String(sealed.stdoutBytes(), StandardCharsets.ISO_8859_1).contains("4711"), "without the key: ciphertext");
+            Cli keyless = Cli.run("get", link.substring(0, link.indexOf("&k=")));
+            assertEquals(1, keyless.exitCode(), keyless.stderr());
+            assertTrue(keyless.stderr().contains("is private and this link has no key"), keyless.stderr());
+            assertEquals(0, keyless.stdoutBytes().length);
             String wrongKey = link.substring(0, link.indexOf("&k=") + 3) + "A".repeat(43);
             Cli wrong = Cli.run("get", wrongKey);
             assertEquals(1, wrong.exitCode(), wrong.stderr());

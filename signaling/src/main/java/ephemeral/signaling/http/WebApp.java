@@ -17,12 +17,12 @@ import java.util.regex.Pattern;
  */
 public final class WebApp {
     /**
-     * Everything the app needs is its own files and its own server's WebSocket; peers' content is only
-     * ever text or a download. The {@code %s} are the app page's one inline script (by its hash) and the
+     * Everything the app needs is its own files and its own server's WebSocket; peers' content is shown as
+     * sanitised Markdown, text, or media and PDF from blob: URLs the app types itself (never as HTML). The {@code %s} are the app page's one inline script (by its hash) and the
      * WebSocket sources of the host the page was loaded from.
      */
     static final String CSP = "default-src 'self'; script-src 'self' %s; style-src 'self'; "
-            + "connect-src 'self' %s; img-src 'self' blob: data:; media-src 'self' blob:; "
+            + "connect-src 'self' %s; img-src 'self' blob: data:; media-src 'self' blob:; frame-src blob:; "
             + "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** The app uses none of these; a page of a peer's content can't ask for them either. */
     static final String PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "

@@ -4,32 +4,47 @@
 //   /<hash>                                   bare link: the size is not known in advance
 //   /<hash>#n=<bytes>                         a page of exactly <bytes> bytes
 //   /<hash>#name=<name>&type=<mime>&n=<bytes> a file (type optional), form-urlencoded
+//   …&k=<key>                                 a private page: its bytes are sealed, the key opens them
 //
 // With `n` the visitor takes only a holder that announces exactly that size (any other size is a lie);
 // without it, only pages up to a default limit (node.js DEFAULT_UNSIZED_MAX_BYTES).
 
 import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
+import { seal } from './private.js';
+
+async function hashOf(bytes) {
+  return hasWebCrypto()
+    ? toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
+    : new Sha256().update(bytes).hex();
+}
 
 /**
  * @param {string} text
+ * @param {{private?: boolean}} [opts] private: sealed under a fresh key (the page's `key`)
  * @returns {Promise<import('./store.js').Page>}
  */
-export async function pageFromText(text) {
+export async function pageFromText(text, opts = {}) {
   const bytes = new TextEncoder().encode(text);
-  const hash = hasWebCrypto()
-    ? toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
-    : new Sha256().update(bytes).hex();
-  return { hash, blob: new Blob([bytes]) };
+  if (opts.private) return sealedPage(bytes, {});
+  return { hash: await hashOf(bytes), blob: new Blob([bytes]) };
 }
 
 /**
  * @param {File} file
  * @param {(done: number, total: number) => void} [onProgress]
+ * @param {{private?: boolean}} [opts]
  * @returns {Promise<import('./store.js').Page>}
  */
-export async function pageFromFile(file, onProgress) {
+export async function pageFromFile(file, onProgress, opts = {}) {
+  const hints = { name: file.name || 'file', mime: file.type || undefined };
+  if (opts.private) return sealedPage(new Uint8Array(await file.arrayBuffer()), hints);
   const { hash, copy } = await hashAndCopy(file, onProgress);
-  return { hash, blob: copy, name: file.name || 'file', mime: file.type || undefined };
+  return { hash, blob: copy, ...hints };
+}
+
+async function sealedPage(plain, hints) {
+  const { sealed, key } = await seal(plain);
+  return { hash: await hashOf(sealed), blob: new Blob([sealed]), key, ...hints };
 }
 
 /** Largest size a link may give: what a JavaScript number counts exactly. */
@@ -42,7 +57,7 @@ const MAX_SIZE_DIGITS = 16;
  * @returns {string} the page's path and fragment, e.g. "/ab12…#name=a.pdf&type=application%2Fpdf&n=5120"
  */
 export function linkFor(page) {
-  if (!page.name) return '/' + page.hash;
+  if (!page.name && !page.key) return '/' + page.hash;
   return shareLinkFor(page);
 }
 
@@ -59,6 +74,7 @@ export function shareLinkFor(page) {
     if (page.mime) params.set('type', page.mime);
   }
   params.set('n', String(page.blob.size));
+  if (page.key) params.set('k', page.key);
   return '/' + page.hash + '#' + params.toString();
 }
 
@@ -74,7 +90,7 @@ export function parseSize(n) {
 
 /**
  * Reads the current location.
- * @returns {{hash: string|null, name?: string, mime?: string, size?: number}} `hash` null on the home page
+ * @returns {{hash: string|null, name?: string, mime?: string, size?: number, key?: string}} `hash` null on the home page
  */
 export function parseLocation() {
   const path = location.pathname.slice(1);
@@ -87,5 +103,6 @@ export function parseLocation() {
     name: name ? name.slice(0, 255) : undefined,
     mime: mime ? mime.slice(0, 255) : undefined,
     size: parseSize(params.get('n')),
+    key: params.get('k') || undefined,
   };
 }

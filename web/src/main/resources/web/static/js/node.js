@@ -143,6 +143,19 @@ export class Node extends EventTarget {
     for (const hash of this.store.hashes()) this.keepIfLast(hash);
   }
 
+  /** Stops holding a page (and wanting it): it leaves this tab's store and the server's rosters. */
+  stopHolding(hash) {
+    const fetch = this.fetches.get(hash);
+    if (fetch && fetch.state !== 'done') fetch.cancel();
+    this.fetches.delete(hash);
+    if (this.store.has(hash)) {
+      this.store.remove(hash);
+      this.signaling.send({ type: 'drop', hash });
+    }
+    this.keeps.delete(hash);
+    this.changed(true);
+  }
+
   /** With the setting on, a page this tab alone holds is handed to a volunteer seed, once. */
   keepIfLast(hash) {
     const c = this.counts.get(hash);

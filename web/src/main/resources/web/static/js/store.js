@@ -6,6 +6,8 @@
  * @property {Blob} blob the verified bytes
  * @property {string} [name] file name hint (untrusted text)
  * @property {string} [mime] media type hint (untrusted text)
+ * @property {string} [key] a private page's key (from its link; never sent anywhere)
+ * @property {string} [title] what people call it: a file's name or its text's first line, once known
  */
 
 /** Verified pages by hash. Anything that can `get(hash)` a Page can serve as a store. */
@@ -29,6 +31,11 @@ export class PageStore {
    */
   get(hash) {
     return this.pages.get(hash);
+  }
+
+  /** Forgets a page. */
+  remove(hash) {
+    this.pages.delete(hash);
   }
 
   /** @returns {boolean} */

@@ -1,14 +1,20 @@
-// The DOM: the home view (write or drop, share, pages held) and the page view (counts, status, progress,
-// content). Page content is only ever put into the DOM as text (textContent) or offered as a download.
+// The DOM: the home view (write, drop or paste; share; pages held) and the page view (share panel, counts,
+// status, progress, content). Page content reaches the DOM only as text (textContent), as Markdown rendered
+// and sanitised (preview.js), as media from a blob: URL typed by the app, or as a download.
 
 import { pageFromText, pageFromFile, linkFor, shareLinkFor, parseLocation } from './create.js';
 import { formatBytes, formatSpeed } from './format.js';
 import { downloadName, sanitizeFileName } from './filename.js';
 import { HISTORY_MS } from './node.js';
+import {
+  FULL_TEXT_BYTES, PREVIEW_BYTES, MEDIA_MAX_BYTES, MARKDOWN_MAX_CHARS, kindOf, safeType, prettyJson, renderMarkdown, titleOf,
+} from './preview.js';
+import { canSeal, isSealed, open as openSealed } from './private.js';
+import { qrSvg } from './qr.js';
 
-const FULL_TEXT_BYTES = 4 * 1024 * 1024;
-const PREVIEW_BYTES = 256 * 1024;
 const PROGRESS_AFTER_MS = 250;
+/** Images of more pixels than this are not previewed (decoded, 40 MP is 160 MB). */
+const MAX_IMAGE_PIXELS = 40e6;
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,7 +25,7 @@ export class Ui {
    */
   constructor(node) {
     this.node = node;
-    this.file = null;
+    this.files = [];
     this.shownHash = null; // the hash whose content is being put into the DOM
     this.renderedHash = null; // the hash whose content is in the DOM
     this.downloadUrl = null;
@@ -28,6 +34,29 @@ export class Ui {
     node.addEventListener('change', (ev) => (ev.detail && ev.detail.urgent ? this.render() : this.schedule()));
     this.bindHome();
     $('copy-link').addEventListener('click', () => this.copyLink());
+    $('link-field').addEventListener('focus', (ev) => ev.target.select());
+    $('show-qr').addEventListener('click', () => this.toggleQr());
+    if (typeof navigator.share === 'function') {
+      $('share-sheet').hidden = false;
+      $('share-sheet').addEventListener('click', () => {
+        navigator.share({ title: document.title, url: $('link-field').value }).catch(() => {});
+      });
+    }
+    $('stop-holding').addEventListener('click', () => {
+      if (this.loc && this.loc.hash) this.stopHolding(this.loc.hash);
+    });
+    $('copy-text').addEventListener('click', async () => {
+      let ok = false;
+      try {
+        await navigator.clipboard.writeText(this.shownText || '');
+        ok = true;
+      } catch (e) {
+        ok = false;
+      }
+      $('copy-text').textContent = ok ? 'Copied' : 'Copy failed';
+      setTimeout(() => ($('copy-text').textContent = 'Copy text'), 1500);
+    });
+    $('show-raw').addEventListener('click', () => this.setRaw($('show-raw').getAttribute('aria-pressed') !== 'true'));
     $('keep-alive').addEventListener('click', () => {
       if (this.loc && this.loc.hash) this.node.keep(this.loc.hash, Number($('keep-for').value));
     });
@@ -61,55 +90,128 @@ export class Ui {
 
   bindHome() {
     const input = $('file');
-    input.addEventListener('change', () => this.pickFile(input.files[0] || null));
+    input.addEventListener('change', () => this.pickFiles(input.files));
     const drop = $('drop');
-    drop.addEventListener('dragover', (ev) => {
+    // the whole drop area is a button: a click or Enter/Space opens the file chooser
+    drop.addEventListener('click', (ev) => {
+      if (ev.target.closest('button')) return;
+      input.click();
+    });
+    drop.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        input.click();
+      }
+    });
+    // drop anywhere: files dropped on any view come to the home view, picked
+    document.addEventListener('dragover', (ev) => {
+      if (!hasFiles(ev.dataTransfer)) return;
       ev.preventDefault();
       drop.classList.add('over');
     });
-    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-    drop.addEventListener('drop', (ev) => {
+    document.addEventListener('dragleave', (ev) => {
+      if (!ev.relatedTarget) drop.classList.remove('over');
+    });
+    document.addEventListener('drop', (ev) => {
+      if (!hasFiles(ev.dataTransfer)) return;
       ev.preventDefault();
       drop.classList.remove('over');
-      if (ev.dataTransfer && ev.dataTransfer.files.length) this.pickFile(ev.dataTransfer.files[0]);
+      this.goHome();
+      this.pickFiles(ev.dataTransfer.files);
     });
+    // paste anywhere: files are picked, text outside a field goes into the page being written
+    document.addEventListener('paste', (ev) => this.onPaste(ev));
     $('clear-file').addEventListener('click', () => {
       input.value = '';
-      this.pickFile(null);
+      this.pickFiles([]);
     });
     $('share').addEventListener('click', () => this.share());
+    $('text').addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        this.share();
+      }
+    });
   }
 
-  pickFile(file) {
-    this.file = file;
-    $('file-chosen').hidden = !file;
-    $('drop-prompt').hidden = !!file;
-    $('file-name').textContent = file ? sanitizeFileName(file.name, 'file') + ' · ' + formatBytes(file.size) : '';
+  onPaste(ev) {
+    const data = ev.clipboardData;
+    if (!data) return;
+    if (data.files && data.files.length > 0) {
+      ev.preventDefault();
+      this.goHome();
+      this.pickFiles(data.files);
+      return;
+    }
+    const inField = ev.target.closest && ev.target.closest('input, textarea, [contenteditable]');
+    const text = data.getData('text/plain');
+    if (inField || !text) return;
+    ev.preventDefault();
+    this.goHome();
+    const area = $('text');
+    area.value += text;
+    area.focus();
+  }
+
+  goHome() {
+    if (this.loc && this.loc.hash) {
+      history.pushState(null, '', '/');
+      this.route();
+    }
+  }
+
+  pickFiles(files) {
+    this.files = [...files];
+    const some = this.files.length > 0;
+    $('file-chosen').hidden = !some;
+    $('drop-prompt').hidden = some;
+    const total = this.files.reduce((n, f) => n + f.size, 0);
+    $('file-name').textContent = !some ? ''
+      : this.files.length === 1 ? sanitizeFileName(this.files[0].name, 'file') + ' · ' + formatBytes(total)
+        : this.files.length + ' files (one page each) · ' + formatBytes(total) + ': '
+          + this.files.slice(0, 5).map((f) => sanitizeFileName(f.name, 'file')).join(', ') + (this.files.length > 5 ? ', …' : '');
   }
 
   async share() {
     const button = $('share');
     const status = $('share-status');
     const text = $('text').value;
-    if (!this.file && text.length === 0) {
+    const files = this.files || [];
+    if (files.length === 0 && text.length === 0) {
       status.textContent = 'Write something or choose a file first.';
       return;
     }
+    const opts = { private: $('private').checked };
+    if (opts.private && !canSeal()) {
+      status.textContent = 'Private links need a secure context (https or localhost).';
+      return;
+    }
     button.disabled = true;
-    status.textContent = 'Hashing…';
+    status.textContent = opts.private ? 'Encrypting…' : 'Hashing…';
     try {
-      const page = this.file
-        ? await pageFromFile(this.file, (done, total) => {
-          status.textContent = 'Hashing… ' + Math.floor((100 * done) / total) + '%';
-        })
-        : await pageFromText(text);
-      this.node.share(page);
-      history.pushState(null, '', linkFor(page));
-      status.textContent = '';
+      const pages = [];
+      if (files.length === 0) {
+        const page = await pageFromText(text, opts);
+        page.title = titleOf(undefined, text.slice(0, 400)) || undefined;
+        pages.push(page);
+      }
+      for (const [i, file] of files.entries()) {
+        pages.push(await pageFromFile(file, (done, total) => {
+          status.textContent = (files.length > 1 ? 'File ' + (i + 1) + ' of ' + files.length + ': ' : '') + 'Hashing… '
+            + Math.floor((100 * done) / total) + '%';
+        }, opts));
+      }
+      for (const page of pages) this.node.share(page);
+      status.textContent = pages.length > 1 ? 'Shared ' + pages.length + ' pages: they are listed below.' : '';
       $('text').value = '';
       $('file').value = '';
-      this.pickFile(null);
-      this.route();
+      this.pickFiles([]);
+      if (pages.length === 1) {
+        history.pushState(null, '', linkFor(pages[0]));
+        this.route();
+      } else {
+        this.render();
+      }
     } catch (e) {
       status.textContent = 'Could not read that: ' + e.message;
     } finally {
@@ -127,23 +229,43 @@ export class Ui {
   }
 
   async copyLink() {
-    // a held page's link always carries its size (a text page's address does not show it)
-    const held = this.loc && this.loc.hash ? this.node.store.get(this.loc.hash) : undefined;
-    const url = held ? location.origin + shareLinkFor(held) : location.href;
+    const field = $('link-field');
+    const url = field.value;
     let ok = false;
     try {
       await navigator.clipboard.writeText(url);
       ok = true;
     } catch (e) {
-      const field = $('link-field');
-      field.value = url;
-      field.hidden = false;
+      field.focus();
       field.select();
       ok = document.execCommand && document.execCommand('copy');
-      field.hidden = true;
     }
-    $('copy-link').textContent = ok ? 'Copied' : 'Copy failed';
+    $('copy-link').textContent = ok ? 'Copied' : 'Select and copy';
     setTimeout(() => ($('copy-link').textContent = 'Copy link'), 1500);
+  }
+
+  /** The link to hand out: a held page's carries its size (and a private page's key); else this address. */
+  linkOf(hash) {
+    const held = this.node.store.get(hash);
+    return held ? location.origin + shareLinkFor(held) : location.href;
+  }
+
+  toggleQr() {
+    const box = $('qr');
+    const show = box.hidden;
+    box.hidden = !show;
+    $('show-qr').setAttribute('aria-expanded', String(show));
+    if (show) box.replaceChildren(qrSvg($('link-field').value));
+  }
+
+  stopHolding(hash) {
+    this.node.stopHolding(hash);
+    if (this.loc && this.loc.hash === hash) {
+      history.pushState(null, '', '/');
+      this.route();
+    } else {
+      this.render();
+    }
   }
 
   // Progress events can arrive thousands of times a second; paint at most ~10 times a second.
@@ -174,7 +296,7 @@ export class Ui {
   renderHome() {
     document.title = 'ephemeral';
     const held = this.node.store.hashes();
-    $('held-section').hidden = held.length === 0;
+    $('held-empty').hidden = held.length > 0;
     const list = $('held');
     list.replaceChildren(...held.map((hash) => {
       const page = this.node.store.get(hash);
@@ -183,13 +305,20 @@ export class Ui {
       const a = document.createElement('a');
       a.href = shareLinkFor(page);
       a.dataset.internal = '';
-      a.textContent = page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 16) + '…';
+      a.textContent = friendlyTitle(page, hash);
       const meta = document.createElement('span');
       meta.className = 'meta';
       const k = this.node.keeps.get(hash);
       meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '')
+        + (page.key ? ' · private' : '')
         + (k && k.state === 'kept' ? ' · kept by a seed until ' + new Date(k.until).toLocaleDateString() : '');
-      li.append(a, meta);
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'link remove';
+      remove.textContent = 'Stop holding';
+      remove.setAttribute('aria-label', 'Stop holding ' + a.textContent);
+      remove.addEventListener('click', () => this.stopHolding(hash));
+      li.append(a, meta, remove);
       return li;
     }));
   }
@@ -202,6 +331,16 @@ export class Ui {
     const counts = node.countsOf(hash);
     const view = $('page-view');
     $('hash').textContent = hash;
+    const link = this.linkOf(hash);
+    if ($('link-field').value !== link) {
+      $('link-field').value = link;
+      if (!$('qr').hidden) $('qr').replaceChildren(qrSvg(link));
+    }
+    const title = friendlyTitle(page, hash, loc.name);
+    if ($('title').textContent !== title) $('title').textContent = title;
+    const kept = node.keeps.get(hash);
+    $('only-holder').hidden = !(page && counts && counts.holders <= 1 && !(kept && kept.state === 'kept'));
+    $('stop-holding').hidden = !page;
     $('holders').textContent = counts ? String(counts.holders) : '–';
     $('wanters').textContent = counts ? String(counts.wanters) : '–';
     const uploads = node.uploads.get(hash) || 0;
@@ -254,8 +393,7 @@ export class Ui {
     this.renderNetwork(hash, fetch, page);
     if (page && this.shownHash !== hash) this.showContent(page, loc);
     if (!page && this.shownHash !== null) this.clearContent();
-    const label = page && page.name ? sanitizeFileName(page.name, 'file') : hash.slice(0, 12);
-    document.title = label + ' · ephemeral';
+    document.title = title + ' · ephemeral';
   }
 
   // What went wrong with holders, when the user should know: a page larger than this tab takes without
@@ -403,43 +541,140 @@ export class Ui {
   async showContent(page, loc) {
     this.shownHash = page.hash;
     this.renderedHash = null;
+    this.clearMedia();
     const name = page.name || loc.name;
     const mime = page.mime || loc.mime;
-    const pre = $('content');
-    const card = $('file-card');
+    const note = $('private-note');
+    note.hidden = true;
+    let blob = page.blob;
+    const head = new Uint8Array(await blob.slice(0, 64).arrayBuffer());
+    if (isSealed(head)) {
+      const key = loc.key || page.key;
+      if (!key) {
+        this.showOnly('This page is private: its link is missing its key (the part after #k=). Ask whoever shared it for the whole link.', page.hash);
+        return;
+      }
+      try {
+        blob = new Blob([await openSealed(new Uint8Array(await page.blob.arrayBuffer()), key)]);
+        page.key = key;
+      } catch (e) {
+        this.showOnly('This page is private, and ' + e.message + '. Check that the whole link was copied.', page.hash);
+        return;
+      }
+    }
+    if (this.shownHash !== page.hash) return;
     if (this.downloadUrl) URL.revokeObjectURL(this.downloadUrl);
     // always octet-stream: a blob: URL typed text/html would render as HTML in this origin if opened
-    this.downloadUrl = URL.createObjectURL(new Blob([page.blob], { type: 'application/octet-stream' }));
+    this.downloadUrl = URL.createObjectURL(new Blob([blob], { type: 'application/octet-stream' }));
     const download = $('download');
     download.href = this.downloadUrl;
     download.download = downloadName(name, page.hash);
+    const kind = kindOf({ name, mime });
+    const card = $('file-card');
     card.hidden = !name;
     $('file-title').textContent = name ? sanitizeFileName(name, 'file') : '';
-    $('file-meta').textContent = formatBytes(page.blob.size) + (mime ? ' · ' + mime : '');
-    const textual = !name || /^text\//.test(mime || '');
+    $('file-meta').textContent = formatBytes(blob.size) + (mime ? ' · ' + mime : '');
+    const textual = kind === 'markdown' || kind === 'json' || kind === 'text';
+    $('download-row').hidden = false;
+    $('copy-text').hidden = !textual;
+    $('show-raw').hidden = kind !== 'markdown';
     if (!textual) {
-      pre.hidden = true;
-      pre.textContent = '';
-      $('truncated').hidden = true;
-      $('download-row').hidden = false;
+      this.shownText = null;
+      if (kind !== 'file' && blob.size <= MEDIA_MAX_BYTES) this.showMedia(kind, blob, mime);
       setShown(this, page.hash);
       return;
     }
-    const full = page.blob.size <= FULL_TEXT_BYTES;
-    const bytes = await page.blob.slice(0, full ? page.blob.size : PREVIEW_BYTES).arrayBuffer();
+    const full = blob.size <= FULL_TEXT_BYTES;
+    const text = new TextDecoder('utf-8').decode(await blob.slice(0, full ? blob.size : PREVIEW_BYTES).arrayBuffer());
     if (this.shownHash !== page.hash) return;
-    pre.textContent = new TextDecoder('utf-8').decode(bytes);
-    pre.hidden = false;
+    this.shownText = text;
+    page.title = page.title || titleOf(name, text.slice(0, 400)) || undefined;
+    const pre = $('content');
+    pre.textContent = kind === 'json' ? prettyJson(text) : text;
+    const rendered = $('rendered');
+    const markdown = kind === 'markdown' && text.length <= MARKDOWN_MAX_CHARS;
+    rendered.replaceChildren(...(markdown ? [renderMarkdown(text)] : []));
+    this.setRaw(!markdown);
     setShown(this, page.hash);
     $('truncated').hidden = full;
-    $('download-row').hidden = !name && full;
+  }
+
+  /** Shows the Markdown as rendered, or the text as it is. */
+  setRaw(raw) {
+    const markdownShown = $('rendered').childNodes.length > 0;
+    $('rendered').hidden = raw || !markdownShown;
+    $('content').hidden = !raw && markdownShown;
+    $('show-raw').setAttribute('aria-pressed', String(raw));
+    $('show-raw').textContent = raw ? 'Show formatted' : 'Show as plain text';
+  }
+
+  showMedia(kind, blob, mime) {
+    const box = $('media');
+    this.mediaUrl = URL.createObjectURL(new Blob([blob], { type: safeType(kind, mime) }));
+    let el;
+    if (kind === 'image') {
+      // the header says how big it is before any pixel is decoded: a decompression bomb is not shown
+      const img = new Image();
+      img.decoding = 'async';
+      img.alt = 'Preview of the page';
+      img.onload = () => {
+        if (this.mediaUrl !== img.src) return;
+        if (img.naturalWidth * img.naturalHeight > MAX_IMAGE_PIXELS) {
+          const p = document.createElement('p');
+          p.className = 'muted';
+          p.textContent = 'This image is ' + img.naturalWidth + ' × ' + img.naturalHeight + ' pixels: too large to preview. Download it to see it.';
+          box.replaceChildren(p);
+        } else {
+          box.replaceChildren(img);
+        }
+        box.hidden = false;
+      };
+      img.src = this.mediaUrl;
+      return;
+    } else if (kind === 'audio' || kind === 'video') {
+      el = document.createElement(kind);
+      el.controls = true;
+      el.preload = 'metadata';
+    } else {
+      el = document.createElement('iframe');
+      el.title = 'PDF preview';
+    }
+    el.src = this.mediaUrl;
+    box.replaceChildren(el);
+    box.hidden = false;
+  }
+
+  clearMedia() {
+    if (this.mediaUrl) URL.revokeObjectURL(this.mediaUrl);
+    this.mediaUrl = null;
+    $('media').replaceChildren();
+    $('media').hidden = true;
+  }
+
+  /** A page that cannot be shown: only the reason, no content. */
+  showOnly(reason, hash) {
+    const note = $('private-note');
+    note.textContent = reason;
+    note.hidden = false;
+    $('content').textContent = '';
+    $('content').hidden = true;
+    $('rendered').replaceChildren();
+    $('rendered').hidden = true;
+    $('download-row').hidden = true;
+    $('file-card').hidden = true;
+    setShown(this, hash);
   }
 
   clearContent() {
     this.shownHash = null;
     this.renderedHash = null;
+    this.shownText = null;
+    this.clearMedia();
     $('content').textContent = '';
     $('content').hidden = true;
+    $('rendered').replaceChildren();
+    $('rendered').hidden = true;
+    $('private-note').hidden = true;
     $('file-card').hidden = true;
     $('truncated').hidden = true;
     $('download-row').hidden = true;
@@ -502,6 +737,22 @@ function sparkline(history, key) {
   });
   points.push(SPARK_W + ',' + y(history[history.length - 1][key]));
   return points.join(' ');
+}
+
+/** Whether a drag or paste carries files. */
+function hasFiles(data) {
+  return !!data && [...(data.types || [])].includes('Files');
+}
+
+/**
+ * What people call a page: its title (a file's name, or its text's first line, once known), else a
+ * short form of its address.
+ */
+function friendlyTitle(page, hash, linkName) {
+  if (page && page.title) return sanitizeFileName(page.title, 'page');
+  const name = (page && page.name) || linkName;
+  if (name) return sanitizeFileName(name, 'file');
+  return 'Page ' + hash.slice(0, 12) + '…';
 }
 
 /** A peer id as people see it: its first characters. */
