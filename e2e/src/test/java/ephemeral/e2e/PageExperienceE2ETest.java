@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -142,17 +141,20 @@ class PageExperienceE2ETest extends BrowserE2E {
         visitor.close();
     }
 
-    @Test
-    void sharePanelInputsAndLifetime() {
-        AppPage a = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void sharePanelInputsAndLifetime(Kind kind) {
+        AppPage a = AppPage.in(browsers, kind).open(server.baseUrl() + "/");
         Page p = a.page();
         assertThat(p.locator("#held-empty")).isVisible();
-        Screenshots.save(p, "home-empty-chromium");
+        Screenshots.save(p, "home-empty-" + name(kind));
 
         // paste anywhere puts the text into the page being written; Ctrl+Enter shares it
         String text = "Pasted note " + secret("paste");
+        // (Firefox ignores clipboardData in a synthetic event's init: it is set on the event instead)
         p.evaluate("t => { const dt = new DataTransfer(); dt.setData('text/plain', t);"
-                + " document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true })); }", text);
+                + " const ev = new ClipboardEvent('paste', { bubbles: true, cancelable: true });"
+                + " Object.defineProperty(ev, 'clipboardData', { value: dt }); document.body.dispatchEvent(ev); }", text);
         assertThat(p.locator("#text")).hasValue(text);
         p.press("#text", "Control+Enter");
         p.waitForURL(Pattern.compile(".*/[0-9a-f]{64}$"));
@@ -164,7 +166,7 @@ class PageExperienceE2ETest extends BrowserE2E {
         p.click("#show-qr");
         assertThat(p.locator("#qr svg path")).hasCount(1);
         assertThat(p.locator("#copy-text")).isVisible();
-        Screenshots.save(p, "share-panel-chromium");
+        Screenshots.save(p, "share-panel-" + name(kind));
 
         // several files at once: one page each, listed with their names
         p.click("#new-page");
@@ -175,7 +177,7 @@ class PageExperienceE2ETest extends BrowserE2E {
         assertThat(p.locator("#held li")).hasCount(3);
         assertThat(p.locator("#held li a", new Page.LocatorOptions().setHasText("two.txt"))).hasCount(1);
         assertThat(p.locator("#held li a", new Page.LocatorOptions().setHasText("Pasted note"))).hasCount(1);
-        Screenshots.save(p, "held-list-chromium");
+        Screenshots.save(p, "held-list-" + name(kind));
 
         // anyone can stop holding a page
         p.locator("#held li", new Page.LocatorOptions().setHasText("one.txt")).locator("button.remove").click();
