@@ -64,6 +64,9 @@ final class NodeLoop {
     /** This node's own keep requests waiting for an answer, by hash; re-sent after a reconnect. Owner thread only. */
     final Map<String, PendingKeep> keeps = new HashMap<>();
 
+    /** Pings sent with {@link PeerNode#sync}, oldest first; a pong answers the oldest. Owner thread only. */
+    final java.util.ArrayDeque<CompletableFuture<Void>> pings = new java.util.ArrayDeque<>();
+
     record PendingKeep(ClientMessage.Keep request, CompletableFuture<ServerMessage.Kept> answer) {
     }
     private ScheduledFuture<?> credentialRefresh;
@@ -181,6 +184,9 @@ final class NodeLoop {
             announceAll();
             fetching.rewantAll();
             keeps.values().forEach(k -> signaling.send(k.request()));
+            // pings of the last connection will never be answered
+            pings.forEach(p -> p.completeExceptionally(new IllegalStateException("reconnected")));
+            pings.clear();
             KeepListener volunteer = keepListener;
             if (volunteer != null) {
                 volunteer.onWelcome();
@@ -196,6 +202,11 @@ final class NodeLoop {
             links.onSignal(s.from(), s.hash(), s.data(), fetching.expectsOffer(s.from(), s.hash()));
         } else if (m instanceof ServerMessage.Peers p) {
             fetching.onPeers(p.hash(), p.holders());
+        } else if (m instanceof ServerMessage.Pong) {
+            CompletableFuture<Void> ping = pings.poll();
+            if (ping != null) {
+                ping.complete(null);
+            }
         } else if (m instanceof ServerMessage.KeepRequest r && keepListener != null) {
             keepListener.onKeepRequest(r);
         } else if (m instanceof ServerMessage.Weak w && keepListener != null) {

@@ -164,6 +164,29 @@ public final class PeerNode implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Waits until the server has handled every message this node sent before: a {@code ping} goes after
+     * them and its {@code pong} comes back (one connection's messages are handled in order).
+     *
+     * @return false if no answer came within {@code timeout} (e.g. the connection was lost meanwhile)
+     */
+    public boolean sync(Duration timeout) {
+        CompletableFuture<Void> pong = new CompletableFuture<>();
+        loop.owner.execute(() -> {
+            loop.pings.add(pong);
+            loop.signaling.send(new ClientMessage.Ping());
+        });
+        try {
+            pong.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
     /** Makes this node a volunteer seed's: keep requests and weak notices go to {@code listener}. */
     public void setKeepListener(KeepListener listener) {
         loop.keepListener = listener;

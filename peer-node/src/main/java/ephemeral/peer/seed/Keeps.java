@@ -1,13 +1,11 @@
 package ephemeral.peer.seed;
 
+import ephemeral.peer.store.AtomicFiles;
 import ephemeral.protocol.Ids;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,16 +86,6 @@ public final class Keeps {
     private void save() {
         StringBuilder text = new StringBuilder();
         until.forEach((h, s) -> text.append(h).append(' ').append(s).append('\n'));
-        try {
-            Path tmp = Files.createTempFile(file.getParent(), ".keeps-", ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

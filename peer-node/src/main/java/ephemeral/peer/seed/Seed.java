@@ -82,6 +82,8 @@ public final class Seed implements KeepListener, AutoCloseable {
         seed.dropDenied();
         seed.node.setKeepListener(seed);
         seed.offer();
+        // started means the server knows the offer: a keep sent right after start finds this volunteer
+        seed.node.sync(config.connectTimeout());
         seed.scheduleExpiry();
         seed.timer.scheduleWithFixedDelay(seed::dropDenied, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         return seed;

@@ -3,12 +3,9 @@ package ephemeral.peer.store;
 import ephemeral.protocol.Ids;
 import ephemeral.protocol.Sha256;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,18 +55,7 @@ public final class DiskStore implements PageStore {
         if (used + page.size() > maxBytes) {
             return false;
         }
-        Path target = dir.resolve(page.hash());
-        try {
-            Path tmp = Files.createTempFile(dir, ".incoming-", ".tmp");
-            Files.write(tmp, page.bytes());
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        AtomicFiles.write(dir.resolve(page.hash()), page.bytes());
         sizes.put(page.hash(), (long) page.size());
         used += page.size();
         return true;
