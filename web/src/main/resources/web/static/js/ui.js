@@ -597,6 +597,7 @@ export class Ui {
     this.setRaw(!markdown);
     setShown(this, page.hash);
     $('truncated').hidden = full;
+    this.render(); // the title is known now: heading, tab title and list show it
   }
 
   /** Shows the Markdown as rendered, or the text as it is. */
