@@ -1,16 +1,22 @@
 // The DOM: the home view (write, drop or paste; share; pages held) and the page view (share panel, counts,
 // status, progress, content). Page content reaches the DOM only as text (textContent), as Markdown rendered
-// and sanitised (preview.js), as media from a blob: URL typed by the app, or as a download.
+// and sanitised (markdown.js), as media from a blob: URL typed by the app, or as a download.
 
 import { pageFromText, pageFromFile, linkFor, shareLinkFor, parseLocation } from './create.js';
 import { formatBytes, formatSpeed } from './format.js';
 import { downloadName, sanitizeFileName } from './filename.js';
 import { HISTORY_MS } from './node.js';
 import {
-  FULL_TEXT_BYTES, PREVIEW_BYTES, MEDIA_MAX_BYTES, MARKDOWN_MAX_CHARS, kindOf, safeType, prettyJson, renderMarkdown, titleOf,
-} from './preview.js';
+  FULL_TEXT_BYTES, PREVIEW_BYTES, MEDIA_MAX_BYTES, MARKDOWN_MAX_CHARS, kindOf, safeType, prettyJson, titleOf,
+} from './kinds.js';
 import { canSeal, isSealed, open as openSealed } from './private.js';
-import { qrSvg } from './qr.js';
+
+// The Markdown renderer and the QR encoder are most of the app's weight: loaded when first needed, so a
+// first visit runs its modules (and answers a holder's offer) without compiling them first.
+let markdownModule = null;
+const loadMarkdown = () => (markdownModule = markdownModule || import('./markdown.js'));
+let qrModule = null;
+const loadQr = () => (qrModule = qrModule || import('./qr.js'));
 
 const PROGRESS_AFTER_MS = 250;
 /** Images of more pixels than this are not previewed (decoded, 40 MP is 160 MB). */
@@ -255,7 +261,13 @@ export class Ui {
     const show = box.hidden;
     box.hidden = !show;
     $('show-qr').setAttribute('aria-expanded', String(show));
-    if (show) box.replaceChildren(qrSvg($('link-field').value));
+    if (show) this.drawQr();
+  }
+
+  async drawQr() {
+    const link = $('link-field').value;
+    const { qrSvg } = await loadQr();
+    if ($('link-field').value === link && !$('qr').hidden) $('qr').replaceChildren(qrSvg(link));
   }
 
   stopHolding(hash) {
@@ -334,7 +346,7 @@ export class Ui {
     const link = this.linkOf(hash);
     if ($('link-field').value !== link) {
       $('link-field').value = link;
-      if (!$('qr').hidden) $('qr').replaceChildren(qrSvg(link));
+      if (!$('qr').hidden) this.drawQr();
     }
     const title = friendlyTitle(page, hash, loc.name);
     if ($('title').textContent !== title) $('title').textContent = title;
@@ -577,7 +589,7 @@ export class Ui {
     const textual = kind === 'markdown' || kind === 'json' || kind === 'text';
     $('download-row').hidden = false;
     $('copy-text').hidden = !textual;
-    $('show-raw').hidden = kind !== 'markdown';
+    $('show-raw').hidden = true;
     if (!textual) {
       this.shownText = null;
       if (kind !== 'file' && blob.size <= MEDIA_MAX_BYTES) this.showMedia(kind, blob, mime);
@@ -591,13 +603,19 @@ export class Ui {
     page.title = page.title || titleOf(name, text.slice(0, 400)) || undefined;
     const pre = $('content');
     pre.textContent = kind === 'json' ? prettyJson(text) : text;
-    const rendered = $('rendered');
-    const markdown = kind === 'markdown' && text.length <= MARKDOWN_MAX_CHARS;
-    rendered.replaceChildren(...(markdown ? [renderMarkdown(text)] : []));
-    this.setRaw(!markdown);
+    // the text first, at once; formatted as soon as the renderer is loaded
+    $('rendered').replaceChildren();
+    this.setRaw(true);
     setShown(this, page.hash);
     $('truncated').hidden = full;
     this.render(); // the title is known now: heading, tab title and list show it
+    if (kind === 'markdown' && text.length <= MARKDOWN_MAX_CHARS) {
+      const { renderMarkdown } = await loadMarkdown();
+      if (this.shownHash !== page.hash) return;
+      $('rendered').replaceChildren(renderMarkdown(text));
+      $('show-raw').hidden = false;
+      this.setRaw(false);
+    }
   }
 
   /** Shows the Markdown as rendered, or the text as it is. */
