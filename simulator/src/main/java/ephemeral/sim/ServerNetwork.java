@@ -39,12 +39,10 @@ final class ServerNetwork implements Network {
     private final Map<String, Integer> byPeerId = new HashMap<>();
     private final Map<String, Integer> byHash = new HashMap<>();
     private final AtomicLongArray messages;
-    final LongAdder errors = new LongAdder();
     /** {@code peers} count frames received, over all peers: kept apart, the coin-flip model has no counts. */
     final LongAdder countFrames = new LongAdder();
-    /** Errors the server sent, by code. */
-    final Map<String, Long> errorCodes = new java.util.TreeMap<>();
-    final LongAdder connectFailures = new LongAdder();
+    /** Errors the server sent, by code, and WebSockets that could not connect ("connect_failed"). */
+    final Map<String, Long> errorCodes = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     ServerNetwork(Swarm swarm, Clock clock, URI uri) {
         this.swarm = swarm;
@@ -65,7 +63,7 @@ final class ServerNetwork implements Network {
     public void connect(int peer) {
         http.newWebSocketBuilder().buildAsync(uri, new Listener(peer)).whenComplete((ws, e) -> {
             if (e != null) {
-                connectFailures.increment();
+                errorCodes.merge("connect_failed", 1L, Long::sum);
                 LOG.warn("peer {} could not connect: {}", peer, e.toString());
             }
         });
@@ -157,7 +155,6 @@ final class ServerNetwork implements Network {
             }
         } else if (m instanceof ServerMessage.Error e) {
             // e.g. not_paired: an offer to a wanter that left meanwhile (its pairings went with it)
-            errors.increment();
             errorCodes.merge(e.code().wire(), 1L, Long::sum);
             LOG.debug("server refused a message of peer {}: {} {}", peer, e.code().wire(), e.message());
         }
