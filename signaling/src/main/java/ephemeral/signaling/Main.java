@@ -122,6 +122,11 @@ public final class Main implements Callable<Integer> {
             + "context takeover (default: declined; it costs more than it saves on small frames, see docs/benchmarks.md).")
     boolean permessageDeflate;
 
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:REDIS_URL}",
+            description = "Join a cluster of servers sharing this Redis, e.g. redis://127.0.0.1:6379 (env REDIS_URL; "
+                    + "docs/cluster.md). Default: none, a single server with its rosters in memory.")
+    String redis;
+
     SignalingConfig config() {
         Limits d = Limits.DEFAULTS;
         Limits limits = new Limits(maxFrameBytes, d.maxHashesPerMessage(), maxHashesPerConnection, maxWantsPerConnection,
@@ -143,7 +148,8 @@ public final class Main implements Callable<Integer> {
                         maxRosterEntries != null ? maxRosterEntries : Guards.DEFAULTS.maxRosterEntries(),
                         maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst))
                 .withAdminListen(adminListen)
-                .withPermessageDeflate(permessageDeflate);
+                .withPermessageDeflate(permessageDeflate)
+                .withRedis(redis);
     }
 
     @Override

@@ -25,6 +25,8 @@ import java.util.List;
  *                            (the operator endpoints), which the public port then does not serve; null = the public port
  * @param permessageDeflate   accept the WebSocket compression browsers offer (off: docs/benchmarks.md shows
  *                            it costs far more CPU and memory than it saves on frames of a few hundred bytes)
+ * @param redis               {@code redis://host:port[/db]} of the Redis the cluster's nodes share (docs/cluster.md);
+ *                            null = a single server with its rosters in memory
  */
 public record SignalingConfig(
         String host,
@@ -39,7 +41,8 @@ public record SignalingConfig(
         int maxOutboxMessages,
         Guards guards,
         String adminListen,
-        boolean permessageDeflate) {
+        boolean permessageDeflate,
+        String redis) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -61,72 +64,80 @@ public record SignalingConfig(
         if (adminListen != null && !adminListen.matches(".+:[0-9]{1,5}")) {
             throw new IllegalArgumentException("admin listener must be host:port, got " + adminListen);
         }
+        if (redis != null && !redis.matches("rediss?://.+")) {
+            throw new IllegalArgumentException("--redis takes a URL like redis://127.0.0.1:6379, got " + redis);
+        }
         if (idleSeconds <= pingSeconds) {
             throw new IllegalArgumentException("idleSeconds must exceed pingSeconds");
         }
     }
 
     public static SignalingConfig defaults() {
-        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Ice.NONE, Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, null, false);
+        return new SignalingConfig("0.0.0.0", DEFAULT_PORT, List.of(), List.of(), Ice.NONE, Limits.DEFAULTS, 250, 15, 45, 4_096, Guards.DEFAULTS, null, false, null);
     }
 
     public SignalingConfig withHost(String newHost) {
         return new SignalingConfig(newHost, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withPort(int newPort) {
         return new SignalingConfig(host, newPort, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withAllowedOrigins(List<String> origins) {
         return new SignalingConfig(host, port, origins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withIce(Ice newIce) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, newIce, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withLimits(Limits newLimits) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, newLimits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withPeersIntervalMillis(int millis) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, millis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withHeartbeat(int newPingSeconds, int newIdleSeconds) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                newPingSeconds, newIdleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withMaxOutboxMessages(int max) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, max, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, max, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withPermessageDeflate(boolean on) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, on);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, on, redis);
     }
 
     public SignalingConfig withGuards(Guards g) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, g, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, g, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withAllowedHosts(List<String> hosts) {
         return new SignalingConfig(host, port, allowedOrigins, hosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, redis);
     }
 
     public SignalingConfig withAdminListen(String hostPort) {
         return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
-                pingSeconds, idleSeconds, maxOutboxMessages, guards, hostPort, permessageDeflate);
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, hostPort, permessageDeflate, redis);
+    }
+
+    public SignalingConfig withRedis(String url) {
+        return new SignalingConfig(host, port, allowedOrigins, allowedHosts, ice, limits, peersIntervalMillis,
+                pingSeconds, idleSeconds, maxOutboxMessages, guards, adminListen, permessageDeflate, url);
     }
 }

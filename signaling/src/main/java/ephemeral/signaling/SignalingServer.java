@@ -1,6 +1,7 @@
 package ephemeral.signaling;
 
 import ephemeral.protocol.Codec;
+import ephemeral.signaling.cluster.RedisCluster;
 import ephemeral.signaling.http.HostPolicy;
 import ephemeral.signaling.http.WebApp;
 import ephemeral.signaling.metrics.ServerMetrics;
@@ -33,6 +34,8 @@ public final class SignalingServer {
     private final ServerMetrics metrics;
     private final ScheduledExecutorService scheduler;
     private volatile FrameTap tap;
+    /** This node's part in a cluster when the config names a Redis; null: a single server. */
+    private volatile RedisCluster cluster;
 
     private SignalingServer(SignalingConfig config) {
         this.config = config;
@@ -119,7 +122,11 @@ public final class SignalingServer {
         return new SignalingServer(config);
     }
 
+    /** Starts listening; with a Redis in the config, joins the cluster first (and throws if it cannot). */
     public SignalingServer start() {
+        if (config.redis() != null) {
+            cluster = RedisCluster.join(config.redis(), hub);
+        }
         app.start();
         if (admin != null) {
             admin.start();
@@ -145,6 +152,9 @@ public final class SignalingServer {
             admin.stop();
         }
         scheduler.shutdownNow();
+        if (cluster != null) {
+            cluster.close();
+        }
         metrics.close();
     }
 
@@ -159,9 +169,13 @@ public final class SignalingServer {
 
     public Stats stats() {
         Hub.RosterStats r = hub.stats();
+        RedisCluster c = cluster;
         return new Stats(r.connections(), r.pages(), r.holders(), r.wanters(), r.requestsRouted(),
                 r.requestsDeferred(), r.reports(), r.signalsRelayed(), r.peersMessagesSent(), socket.errorsSent(),
                 socket.connectionsRefused(), socket.closedForAbuse(), socket.closedSlowConsumers(),
-                r.volunteers(), r.keepsAsked(), r.keepsKept(), r.keepsRefused(), r.weakNotices());
+                r.volunteers(), r.keepsAsked(), r.keepsKept(), r.keepsRefused(), r.weakNotices(),
+                c == null ? null : c.node(), c == null ? 1 : c.liveNodes(), r.connections() + r.remotePeers(),
+                c == null ? 0 : c.roundTripNanos() < 0 ? -1 : c.roundTripNanos() / 1e6,
+                c == null ? 0 : c.published(), c == null ? 0 : c.received());
     }
 }

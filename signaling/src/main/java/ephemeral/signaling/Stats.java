@@ -9,9 +9,18 @@ package ephemeral.signaling;
  * volunteer seeds connected; {@code keepsAsked} the {@code keep} requests accepted, {@code keepsKept} and
  * {@code keepsRefused} how they ended (kept by a volunteer, or {@code no_volunteer}); {@code weakNotices}
  * the {@code weak} notices sent.
+ *
+ * <p>In a cluster (docs/cluster.md) {@code connections} and the message counters are this node's, while
+ * {@code pages}, {@code holders} and {@code wanters} are cluster-wide (every node holds every roster);
+ * {@code node} is this node's id (null for a single server), {@code nodes} the live nodes,
+ * {@code clusterPeers} the peers of all nodes that hold or want a page, {@code redisRoundTripMillis} the
+ * last heartbeat's round trip (-1: Redis unreachable), {@code clusterPublished}/{@code clusterReceived}
+ * the messages this node sent to and got from the others through Redis.
  */
 public record Stats(int connections, int pages, int holders, int wanters, long requestsRouted,
                     long requestsDeferred, long reports, long signalsRelayed, long peersMessagesSent,
                     long errorsSent, long connectionsRefused, long closedForAbuse, long closedSlowConsumers,
-                    int volunteers, long keepsAsked, long keepsKept, long keepsRefused, long weakNotices) {
+                    int volunteers, long keepsAsked, long keepsKept, long keepsRefused, long weakNotices,
+                    String node, int nodes, int clusterPeers, double redisRoundTripMillis, long clusterPublished,
+                    long clusterReceived) {
 }

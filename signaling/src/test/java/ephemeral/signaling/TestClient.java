@@ -37,12 +37,21 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     }
 
     static TestClient connect(SignalingServer server, String origin) {
+        return connectTo(server.port(), origin);
+    }
+
+    /** To a server on this port of 127.0.0.1, maybe another process. */
+    static TestClient connectTo(int port) {
+        return connectTo(port, null);
+    }
+
+    static TestClient connectTo(int port, String origin) {
         TestClient client = new TestClient();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
         if (origin != null) {
             builder.header("Origin", origin);
         }
-        client.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), client).join();
+        client.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client).join();
         client.welcome = client.await("welcome");
         client.peerId = client.welcome.get("peerId").asText();
         return client;

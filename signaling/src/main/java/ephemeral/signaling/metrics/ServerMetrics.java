@@ -73,6 +73,17 @@ public final class ServerMetrics implements AutoCloseable {
                 .description(closed).tag("reason", "abuse").register(registry);
         FunctionCounter.builder("ephemeral.connections.closed", this, m -> m.current().closedSlowConsumers())
                 .description(closed).tag("reason", "slow_consumer").register(registry);
+        gauge("ephemeral.cluster.nodes", "Live nodes of this server's cluster, itself included (1: a single server)",
+                s -> s.nodes());
+        gauge("ephemeral.cluster.peers", "Peers of all cluster nodes that hold or want a page", s -> s.clusterPeers());
+        Gauge.builder("ephemeral.redis.round.trip", this, m -> m.current().redisRoundTripMillis() / 1e3)
+                .description("The last heartbeat's Redis round trip (-0.001: unreachable; 0: no cluster)")
+                .baseUnit("seconds").register(registry);
+        String cluster = "Messages through Redis: roster changes, requests and relayed frames, by direction";
+        FunctionCounter.builder("ephemeral.cluster.messages", this, m -> m.current().clusterPublished())
+                .description(cluster).tag("direction", "out").register(registry);
+        FunctionCounter.builder("ephemeral.cluster.messages", this, m -> m.current().clusterReceived())
+                .description(cluster).tag("direction", "in").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             if (code != ErrorCode.UNKNOWN) { // a client-side stand-in, never sent
                 FunctionCounter.builder("ephemeral.messages.refused", this, m -> m.refused.applyAsLong(code))

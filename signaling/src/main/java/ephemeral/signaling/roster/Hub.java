@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +20,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The have/want rosters of every page, the 1/N routing of wants, the pairings that authorise signals,
  * and the coalesced peer counts. One lock guards all of it: every operation is a few map updates, so a
  * single lock is faster than fine-grained ones and makes multi-page updates (a disconnect) atomic.
  * Frames are handed to non-blocking outboxes, so holding the lock never waits on a socket.
+ *
+ * <p>In a cluster (docs/cluster.md) every node holds every roster: peers of other nodes are stand-ins
+ * ({@link Peer#remote()}) that the {@code remote*} methods keep up to date, and this node's own changes go to
+ * the {@link Replica} as they happen. So a want is routed here, uniformly over the holders of all nodes, with
+ * no round trip; only the request to a holder of another node, and signals to its peers, travel.
  */
 public final class Hub {
     private final Object lock = new Object();
@@ -46,6 +53,10 @@ public final class Hub {
     private final AtomicLong reports = new AtomicLong();
     private final AtomicLong signalsRelayed = new AtomicLong();
     private final AtomicLong peersMessagesSent = new AtomicLong();
+    /** Stand-ins for peers of other cluster nodes, by node. */
+    private final Map<String, Set<Peer>> remote = new HashMap<>();
+    private int remotePeers;
+    private volatile Replica replica = Replica.NONE;
 
     /**
      * @param maxRosterEntries    holder plus wanter entries over all pages
@@ -58,7 +69,7 @@ public final class Hub {
         this.maxRosterEntries = maxRosterEntries;
         this.maxHolderEntries = maxHolderEntries;
         this.maxEntriesPerSource = maxEntriesPerSource;
-        this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get);
+        this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get, () -> replica);
         this.keeper = new Keeper(random, scheduler, lock, pages::get);
         this.limits = limits;
         this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
@@ -78,36 +89,58 @@ public final class Hub {
         }
     }
 
+    /** Makes this hub one node of a cluster: its peers' changes go to {@code cluster}. Call before any peer connects. */
+    public void replicateTo(Replica cluster) {
+        this.replica = cluster;
+    }
+
     /** Removes the peer from every roster at once. Idempotent. */
     public void disconnect(Peer peer) {
         synchronized (lock) {
-            if (peers.remove(peer.id()) == null) {
+            if (peers.get(peer.id()) != peer) {
                 return;
             }
-            keeper.disconnect(peer);
-            long now = System.nanoTime();
-            for (String hash : peer.held) {
-                Page page = pages.get(hash);
-                page.removeHolder(peer);
-                holderEntries--;
-                keeper.lostHolder(page, now);
-                changed(page);
+            if (!peer.remote()) {
+                replica.left(peer.id(), List.copyOf(peer.held), List.copyOf(peer.wanted.keySet()));
             }
-            for (String hash : peer.wanted.keySet()) {
-                Page page = pages.get(hash);
-                page.removeWanter(peer);
-                wanterEntries--;
-                changed(page);
-            }
-            Source source = peer.source;
-            source.entries -= peer.held.size() + peer.wanted.size();
-            if (--source.peers == 0) {
-                sources.remove(source.key);
-            }
-            peer.held.clear();
-            peer.wanted.clear();
-            peer.pairings.clear();
+            remove(peer);
         }
+    }
+
+    /** Takes a peer out of every roster at once (under the lock). */
+    private void remove(Peer peer) {
+        peers.remove(peer.id());
+        if (peer.remote()) {
+            Set<Peer> ofNode = remote.get(peer.node);
+            ofNode.remove(peer);
+            if (ofNode.isEmpty()) {
+                remote.remove(peer.node);
+            }
+            remotePeers--;
+        }
+        keeper.disconnect(peer);
+        long now = System.nanoTime();
+        for (String hash : peer.held) {
+            Page page = pages.get(hash);
+            page.removeHolder(peer);
+            holderEntries--;
+            keeper.lostHolder(page, now);
+            changed(page);
+        }
+        for (String hash : peer.wanted.keySet()) {
+            Page page = pages.get(hash);
+            page.removeWanter(peer);
+            wanterEntries--;
+            changed(page);
+        }
+        Source source = peer.source;
+        source.entries -= peer.held.size() + peer.wanted.size();
+        if (--source.peers == 0) {
+            sources.remove(source.key);
+        }
+        peer.held.clear();
+        peer.wanted.clear();
+        peer.pairings.clear();
     }
 
     /** Applies one client message, or throws {@link ProtocolException} having changed nothing. */
@@ -151,7 +184,15 @@ public final class Hub {
                     "a connection holds at most " + limits.maxHashesPerConnection() + " pages");
         }
         requireRoom(peer, fresh, true);
-        long now = System.nanoTime();
+        List<String> added = hold(peer, hashes, System.nanoTime());
+        if (!added.isEmpty()) {
+            replica.held(peer.id(), added);
+        }
+    }
+
+    /** Adds {@code peer} as holder of the pages it did not hold yet; returns those. */
+    private List<String> hold(Peer peer, List<String> hashes, long now) {
+        List<String> added = new ArrayList<>();
         for (String hash : hashes) {
             if (peer.held.contains(hash)) {
                 continue;
@@ -170,19 +211,31 @@ public final class Hub {
             }
             router.routePending(page, peer, now);
             // A bulk announce (a seed's) learns the counts from the coalesced broadcast instead.
-            if (!wasMember && hashes.size() == 1) {
+            if (!wasMember && hashes.size() == 1 && !peer.remote()) {
                 sendCounts(peer, page);
             }
             changed(page);
+            added.add(page.hash);
         }
+        return added;
     }
 
     private void drop(Peer peer, List<String> hashes) {
+        List<String> removed = release(peer, hashes);
+        if (!removed.isEmpty()) {
+            replica.dropped(peer.id(), removed);
+        }
+    }
+
+    /** Removes {@code peer} as holder of those pages it held; returns those. */
+    private List<String> release(Peer peer, List<String> hashes) {
         long now = System.nanoTime();
+        List<String> removed = new ArrayList<>();
         for (String hash : hashes) {
             if (!peer.held.remove(hash)) {
                 continue;
             }
+            removed.add(hash);
             Page page = pages.get(hash);
             page.removeHolder(peer);
             holderEntries--;
@@ -190,9 +243,14 @@ public final class Hub {
             keeper.lostHolder(page, now);
             changed(page);
         }
+        return removed;
     }
 
     private void want(Peer peer, String hash, Set<String> exclude) {
+        if (!replica.available()) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE,
+                    "this server cannot reach the rest of its cluster; want again in a few seconds", hash);
+        }
         boolean fresh = !peer.wanted.containsKey(hash);
         if (fresh && peer.wanted.size() >= limits.maxWantsPerConnection()) {
             throw new ProtocolException(ErrorCode.TOO_MANY_WANTS,
@@ -204,10 +262,8 @@ public final class Hub {
         long now = System.nanoTime();
         Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
         if (fresh) {
-            peer.wanted.put(page.hash, new Peer.Want());
-            page.addWanter(peer);
-            wanterEntries++;
-            peer.source.entries++;
+            addWanter(peer, page);
+            replica.wanted(peer.id(), page.hash); // before the request it may lead to: the holder's node pairs them
         }
         router.tryRoute(page, peer, exclude, now);
         if (fresh) {
@@ -250,15 +306,29 @@ public final class Hub {
         reports.incrementAndGet();
     }
 
+    private void addWanter(Peer peer, Page page) {
+        peer.wanted.put(page.hash, new Peer.Want());
+        page.addWanter(peer);
+        wanterEntries++;
+        peer.source.entries++;
+    }
+
     private void unwant(Peer peer, String hash) {
+        if (withdraw(peer, hash)) {
+            replica.unwanted(peer.id(), hash);
+        }
+    }
+
+    private boolean withdraw(Peer peer, String hash) {
         if (peer.wanted.remove(hash) == null) {
-            return;
+            return false;
         }
         Page page = pages.get(hash);
         page.removeWanter(peer);
         wanterEntries--;
         peer.source.entries--;
         changed(page);
+        return true;
     }
 
     private void signal(Peer from, ClientMessage.Signal m) {
@@ -269,6 +339,10 @@ public final class Hub {
         if (!paired) {
             throw new ProtocolException(ErrorCode.NOT_PAIRED,
                     "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
+        }
+        if (to.remote() && !replica.available()) {
+            throw new ProtocolException(ErrorCode.UNAVAILABLE,
+                    "this server cannot reach the server of that peer now; try again in a few seconds", m.to());
         }
         // measured as re-encoded: what is relayed is exactly what was checked, not the client's text
         String data = Codec.encode(m.data());
@@ -324,16 +398,177 @@ public final class Hub {
         peersMessagesSent.addAndGet(recipients.size());
     }
 
-    public RosterStats stats() {
+    // --- A cluster's other nodes, as their changes arrive (docs/cluster.md). Nothing here is refused: the
+    // --- node that accepted a change checked it.
+
+    /** The stand-in for a peer of {@code node}, made on first sight; null if the id is one of this node's. */
+    private Peer proxy(String node, String peerId) {
+        Peer peer = peers.get(peerId);
+        if (peer != null) {
+            return node.equals(peer.node) ? peer : null;
+        }
+        Source source = sources.computeIfAbsent("node " + node, Source::of);
+        source.peers++;
+        Peer stand = new Peer(peerId, frame -> replica.deliver(node, peerId, frame), source, node);
+        peers.put(peerId, stand);
+        remote.computeIfAbsent(node, n -> new HashSet<>()).add(stand);
+        remotePeers++;
+        return stand;
+    }
+
+    /** A stand-in that holds and wants nothing more is forgotten. */
+    private void forgetIfIdle(Peer peer) {
+        if (peer.held.isEmpty() && peer.wanted.isEmpty()) {
+            remove(peer);
+        }
+    }
+
+    private Peer remotePeer(String peerId) {
+        Peer peer = peers.get(peerId);
+        return peer != null && peer.remote() ? peer : null;
+    }
+
+    public void remoteHave(String node, String peerId, List<String> hashes) {
         synchronized (lock) {
-            return new RosterStats(peers.size(), pages.size(), holderEntries, wanterEntries,
+            Peer peer = proxy(node, peerId);
+            if (peer != null) {
+                hold(peer, hashes, System.nanoTime());
+            }
+        }
+    }
+
+    public void remoteDrop(String peerId, List<String> hashes) {
+        synchronized (lock) {
+            Peer peer = remotePeer(peerId);
+            if (peer != null) {
+                release(peer, hashes);
+                forgetIfIdle(peer);
+            }
+        }
+    }
+
+    public void remoteWant(String node, String peerId, String hash) {
+        synchronized (lock) {
+            Peer peer = proxy(node, peerId);
+            if (peer != null && !peer.wanted.containsKey(hash)) {
+                Page page = pages.computeIfAbsent(hash, h -> new Page(h, System.nanoTime()));
+                addWanter(peer, page);
+                changed(page);
+            }
+        }
+    }
+
+    public void remoteUnwant(String peerId, String hash) {
+        synchronized (lock) {
+            Peer peer = remotePeer(peerId);
+            if (peer != null) {
+                withdraw(peer, hash);
+                forgetIfIdle(peer);
+            }
+        }
+    }
+
+    public void remoteLeft(String peerId) {
+        synchronized (lock) {
+            Peer peer = remotePeer(peerId);
+            if (peer != null) {
+                remove(peer);
+            }
+        }
+    }
+
+    /** Every peer of {@code node} leaves (the node died, or is about to be reloaded). */
+    public void remoteNodeGone(String node) {
+        synchronized (lock) {
+            Set<Peer> ofNode = remote.get(node);
+            if (ofNode != null) {
+                List.copyOf(ofNode).forEach(this::remove);
+            }
+        }
+    }
+
+    /** Replaces what this hub knows of {@code node} by {@code entries}, as one change. */
+    public void remoteReload(String node, List<Entry> entries) {
+        synchronized (lock) {
+            remoteNodeGone(node);
+            for (Entry e : entries) {
+                if (e.held()) {
+                    remoteHave(node, e.peerId(), List.of(e.hash()));
+                } else {
+                    remoteWant(node, e.peerId(), e.hash());
+                }
+            }
+        }
+    }
+
+    /** The nodes this hub knows peers of. */
+    public Set<String> remoteNodes() {
+        synchronized (lock) {
+            return Set.copyOf(remote.keySet());
+        }
+    }
+
+    /**
+     * Another node routed a want of its peer to a holder here: pair them (so the holder may signal back) and
+     * ask the holder. A holder that has left or dropped the page meanwhile is not asked; the wanter's wait
+     * after {@code routed} runs out, as for a holder that never answers.
+     */
+    public void remoteRequest(String holderId, String hash, String wanterId) {
+        synchronized (lock) {
+            Peer holder = peers.get(holderId);
+            Peer wanter = remotePeer(wanterId);
+            if (holder == null || holder.remote() || wanter == null || !holder.held.contains(hash)) {
+                return;
+            }
+            wanter.pair(holderId, hash, System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
+            holder.send(Codec.encode(new ServerMessage.ContentRequest(hash, wanterId)));
+        }
+    }
+
+    /** A frame another node relays to a peer of this one (that node checked the pairing). */
+    public void remoteFrame(String peerId, String frame) {
+        Peer peer;
+        synchronized (lock) {
+            peer = peers.get(peerId);
+        }
+        if (peer != null && !peer.remote()) {
+            peer.send(frame);
+        }
+    }
+
+    /** One roster entry of one of this node's peers: it holds (or else wants) the page. */
+    public record Entry(boolean held, String peerId, String hash) {
+    }
+
+    /**
+     * Runs {@code action} with every roster entry of this node's own peers, under the lock: a change made
+     * here waits until it returns, so whatever {@code action} hands on comes before the changes after it.
+     */
+    public void withLocalEntries(Consumer<List<Entry>> action) {
+        synchronized (lock) {
+            List<Entry> entries = new ArrayList<>(holderEntries + wanterEntries);
+            for (Peer peer : peers.values()) {
+                if (!peer.remote()) {
+                    peer.held.forEach(h -> entries.add(new Entry(true, peer.id(), h)));
+                    peer.wanted.keySet().forEach(h -> entries.add(new Entry(false, peer.id(), h)));
+                }
+            }
+            action.accept(entries);
+        }
+    }
+
+    public RosterStats stats() {
+
+        synchronized (lock) {
+            return new RosterStats(peers.size() - remotePeers, remotePeers, remote.size(), pages.size(), holderEntries, wanterEntries,
                     router.requestsRouted.get(), router.requestsDeferred.get(), reports.get(), signalsRelayed.get(),
                     peersMessagesSent.get(), keeper.volunteers(), keeper.keepsAsked.get(), keeper.keepsKept.get(),
                     keeper.keepsRefused.get(), keeper.weakNotices.get());
         }
     }
 
-    public record RosterStats(int connections, int pages, int holders, int wanters,
+    /** {@code connections} are this node's; the rest is cluster-wide (the rosters are replicated). */
+    public record RosterStats(int connections, int remotePeers, int remoteNodes, int pages, int holders, int wanters,
                               long requestsRouted, long requestsDeferred, long reports, long signalsRelayed,
                               long peersMessagesSent, int volunteers, long keepsAsked, long keepsKept,
                               long keepsRefused, long weakNotices) {

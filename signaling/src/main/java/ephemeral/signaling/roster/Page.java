@@ -217,20 +217,20 @@ final class Page {
     }
 
     /**
-     * Everyone to tell the current counts, less those whose join snapshot already said exactly this
+     * Everyone of this node to tell the current counts (a peer of another cluster node hears them from it), less those whose join snapshot already said exactly this
      * (so a joining peer gets one {@code peers}, not the snapshot and then the same numbers again).
      */
     List<Peer> membersWithoutFreshSnapshot(List<Peer> into) {
         Long now = counts();
         Map<Peer, Long> sent = snapshots == null ? Map.of() : snapshots;
         for (Peer p : holders) {
-            if (!now.equals(sent.get(p))) {
+            if (!p.remote() && !now.equals(sent.get(p))) {
                 into.add(p);
             }
         }
         if (wanters != null) {
             for (Peer p : wanters) {
-                if (!now.equals(sent.get(p))) {
+                if (!p.remote() && !now.equals(sent.get(p))) {
                     into.add(p);
                 }
             }

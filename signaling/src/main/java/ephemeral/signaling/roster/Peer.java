@@ -17,6 +17,8 @@ public final class Peer {
 
     private final String id;
     private final Outbox outbox;
+    /** The cluster node this peer is connected to, or null if it is connected here (docs/cluster.md). */
+    final String node;
     /** Where this connection comes from: its entries count toward that address's share. */
     final Source source;
     final Set<String> held = new HashSet<>();
@@ -58,9 +60,19 @@ public final class Peer {
     }
 
     Peer(String id, Outbox outbox, Source source) {
+        this(id, outbox, source, null);
+    }
+
+    Peer(String id, Outbox outbox, Source source, String node) {
         this.id = id;
         this.outbox = outbox;
         this.source = source;
+        this.node = node;
+    }
+
+    /** A stand-in for a peer of another cluster node: its frames go to that node, which delivers them. */
+    boolean remote() {
+        return node != null;
     }
 
     public String id() {

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The 1/N rule with fairness (docs/protocol.md, "Routing" and "Fair routing"): a want goes to one holder
@@ -27,11 +28,13 @@ final class Router {
     private final ScheduledExecutorService scheduler;
     private final Object lock;
     private final Function<String, Page> pages;
+    private final Supplier<Replica> replica;
     final AtomicLong requestsRouted = new AtomicLong();
     final AtomicLong requestsDeferred = new AtomicLong();
 
     Router(Fairness fairness, int pairingSeconds, SplittableRandom random, ScheduledExecutorService scheduler,
-           Object lock, Function<String, Page> pages) {
+           Object lock, Function<String, Page> pages, Supplier<Replica> replica) {
+        this.replica = replica;
         this.fairness = fairness;
         this.pairingNanos = TimeUnit.SECONDS.toNanos(pairingSeconds);
         this.random = random;
@@ -68,7 +71,11 @@ final class Router {
         wanter.toHolder(holder.id()).take(now, fairness.pairRoutes());
         holder.asHolder.take(now, fairness.holderRequests());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
-        holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
+        if (holder.remote()) {
+            replica.get().request(holder.node, holder.id(), page.hash, wanter.id()); // its node pairs them too
+        } else {
+            holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
+        }
         // the wanter learns whom it waits for, so a holder that never answers can be excluded next time
         wanter.send(Codec.encode(new ServerMessage.Routed(page.hash, holder.id())));
         requestsRouted.incrementAndGet();

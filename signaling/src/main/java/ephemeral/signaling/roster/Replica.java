@@ -1,0 +1,67 @@
+package ephemeral.signaling.roster;
+
+import java.util.Collection;
+
+/**
+ * Where the {@link Hub} tells the rest of a cluster what its own peers did (docs/cluster.md). Called under
+ * the Hub's lock, so the cluster sees the changes in the order they happened here; implementations hand
+ * them on without waiting. The embedded default, {@link #NONE}, is a single server: nothing to tell.
+ */
+public interface Replica {
+    /** Whether the other nodes can be reached: if not, new wants are refused with {@code unavailable}. */
+    boolean available();
+
+    void held(String peerId, Collection<String> hashes);
+
+    void dropped(String peerId, Collection<String> hashes);
+
+    void wanted(String peerId, String hash);
+
+    void unwanted(String peerId, String hash);
+
+    /** A peer of this node left: every entry it had is gone. */
+    void left(String peerId, Collection<String> held, Collection<String> wanted);
+
+    /** A want of a peer here was routed to {@code holderId} on {@code node}: that node pairs them and asks it. */
+    void request(String node, String holderId, String hash, String wanterId);
+
+    /** A frame for a peer connected to {@code node} (a relayed signal). */
+    void deliver(String node, String peerId, String frame);
+
+    Replica NONE = new Replica() {
+        @Override
+        public boolean available() {
+            return true;
+        }
+
+        @Override
+        public void held(String peerId, Collection<String> hashes) {
+        }
+
+        @Override
+        public void dropped(String peerId, Collection<String> hashes) {
+        }
+
+        @Override
+        public void wanted(String peerId, String hash) {
+        }
+
+        @Override
+        public void unwanted(String peerId, String hash) {
+        }
+
+        @Override
+        public void left(String peerId, Collection<String> held, Collection<String> wanted) {
+        }
+
+        @Override
+        public void request(String node, String holderId, String hash, String wanterId) {
+            throw new IllegalStateException("no remote peers without a cluster");
+        }
+
+        @Override
+        public void deliver(String node, String peerId, String frame) {
+            throw new IllegalStateException("no remote peers without a cluster");
+        }
+    };
+}
