@@ -1,5 +1,6 @@
 package ephemeral.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ephemeral.e2e.Browsers.Kind;
@@ -12,6 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +91,33 @@ class ClusterE2ETest extends BrowserE2E {
             assertEquals(text, visitor.content());
             visitor.waitCounts(2, 0);
             visitor.close();
+        }
+    }
+
+    /**
+     * While Redis is away a node refuses wants with {@code unavailable}; a Java wanter keeps asking after its
+     * retry pause, and gets the page from a holder on another node once Redis is back (empty: the nodes
+     * fill it again; nobody reconnects).
+     */
+    @Test
+    void aWantDuringARedisOutageIsServedWhenRedisReturns() throws Exception {
+        byte[] bytes = ("outage page " + secret("cluster-outage")).getBytes(StandardCharsets.UTF_8);
+        try (PeerNode holder = PeerNode.start(PeerConfig.defaults().withServer(nodeB.baseUrl()));
+             PeerNode wanter = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()))) {
+            String hash = holder.share(bytes);
+            Waits.until("node A knows the holder on node B", Duration.ofSeconds(15), () -> server.stats().holders() >= 1);
+            redis.stop();
+            Waits.until("node A notices Redis is gone", Duration.ofSeconds(15), () -> server.stats().redisRoundTripMillis() < 0);
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return wanter.get(hash, Duration.ofSeconds(40));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Waits.until("node A refuses the want (unavailable)", Duration.ofSeconds(15), () -> server.stats().errorsSent() > 0);
+            redis.restart();
+            assertArrayEquals(bytes, got.get(45, TimeUnit.SECONDS));
         }
     }
 }

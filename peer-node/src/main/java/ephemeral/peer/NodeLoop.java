@@ -219,6 +219,8 @@ final class NodeLoop {
         } else if (m instanceof ServerMessage.Error e && e.ref() != null && keeps.containsKey(e.ref())
                 && KEEP_REFUSALS.contains(e.code())) {
             keeps.remove(e.ref()).answer().completeExceptionally(new KeepRefusedException(e.code(), e.message()));
+        } else if (m instanceof ServerMessage.Error e && e.code() == ErrorCode.UNAVAILABLE && e.ref() != null) {
+            fetching.onUnavailable(e.ref());
         } else if (m instanceof ServerMessage.Error e) {
             LOG.warn("server refused a message: {} {} {}", e.code().wire(), e.message(), e.ref() == null ? "" : e.ref());
         }

@@ -124,6 +124,18 @@ public final class Fetching implements Receiver.Outcome {
         }
     }
 
+    /**
+     * The server refused our want with {@code unavailable} (a cluster node that cannot reach its Redis):
+     * want again after the retry pause, as after a failed attempt.
+     */
+    public void onUnavailable(String hash) {
+        Fetch f = fetches.get(hash);
+        if (f != null && f.started && f.channel == null && f.holder == null) {
+            f.failures++;
+            f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+        }
+    }
+
     /** Only the holder the server routed us to may offer a connection for a page, and only while we wait. */
     public boolean expectsOffer(String from, String hash) {
         Fetch f = fetches.get(hash);

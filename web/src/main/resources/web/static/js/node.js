@@ -290,6 +290,12 @@ export class Node extends EventTarget {
           this.changed(true);
           break;
         }
+        // a cluster node that cannot reach its Redis refused the want: ask again after the retry pause
+        const fetch = msg.code === 'unavailable' ? this.fetches.get(msg.ref) : null;
+        if (fetch && fetch.state === 'waiting' && !fetch.routedTo) {
+          fetch.retry();
+          break;
+        }
         console.warn('signaling error', msg.code, msg.message, msg.ref || '');
         break;
       }
