@@ -3,6 +3,7 @@ package ephemeral.signaling;
 import ephemeral.protocol.IceServer;
 import ephemeral.protocol.IceTransportPolicy;
 import ephemeral.protocol.Limits;
+import ephemeral.signaling.cluster.ClusterUnavailableException;
 import ephemeral.signaling.ice.Ice;
 import ephemeral.signaling.roster.Fairness;
 import java.time.Duration;
@@ -164,6 +165,9 @@ public final class Main implements Callable<Integer> {
         SignalingServer server = SignalingServer.create(config);
         try {
             server.start();
+        } catch (ClusterUnavailableException e) {
+            System.err.println("signaling: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("signaling: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             return 1;

@@ -127,7 +127,14 @@ public final class SignalingServer {
         if (config.redis() != null) {
             cluster = RedisCluster.join(config.redis(), hub);
         }
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
         if (admin != null) {
             admin.start();
         }

@@ -122,4 +122,15 @@ class ClusterFailureTest {
         assertEquals(holder.peerId, wanter.await("routed").get("holder").asText());
         assertEquals(wanter.peerId, holder.await("content_request").get("from").asText());
     }
+
+    @Test
+    void aNodeThatCannotReachItsRedisDoesNotStart() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        IceFlagsTest.assertExits(1, "cannot join the cluster at redis://127.0.0.1:" + closedPort,
+                "--host", "127.0.0.1", "--port", "0", "--redis", "redis://127.0.0.1:" + closedPort);
+        IceFlagsTest.assertExits(2, "--redis takes a URL like redis://", "--redis", "127.0.0.1:6379");
+    }
 }

@@ -41,6 +41,11 @@ class IceFlagsTest {
     }
 
     private static void assertRefused(String why, String... args) {
+        assertExits(2, why, args);
+    }
+
+    /** Runs {@code Main} with {@code args}; it must exit with {@code code}, having said {@code why}. */
+    static void assertExits(int code, String why, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Main());
         cli.setErr(new PrintWriter(err));
@@ -48,14 +53,14 @@ class IceFlagsTest {
         PrintStream saved = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int code;
+        int exit;
         try {
-            code = cli.execute(args);
+            exit = cli.execute(args);
         } finally {
             System.setErr(saved);
         }
         String said = err + captured.toString(StandardCharsets.UTF_8);
-        assertEquals(2, code, said);
+        assertEquals(code, exit, said);
         assertTrue(said.contains(why), "expected '" + why + "' in: " + said);
     }
 }

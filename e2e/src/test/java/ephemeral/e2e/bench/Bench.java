@@ -32,6 +32,7 @@ public final class Bench {
         all.put("relay", SignalingBench::relay);
         all.put("connections", SignalingBench::connections);
         all.put("storm", SignalingBench::joinStorm);
+        all.put("cluster", ClusterBench::cluster);
         all.put("compare", CompareBench::compare);
         all.put("ttc", BrowserBench::timeToContent);
         all.put("throughput", BrowserBench::throughput);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ephemeral.e2e.bench.NioLoad.Handshake;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -85,8 +87,20 @@ final class SignalingBench {
     }
 
     static RoutingRun routingRun(Scale scale, Handshake handshake, boolean openLoop, String... serverArgs) throws Exception {
+        try (ServerProcess server = ServerProcess.start(serverArgs)) {
+            return routingRun(scale, handshake, openLoop, List.of(server), server);
+        }
+    }
+
+    /**
+     * The routing loops against {@code servers} (the nodes of one cluster, or one server): holders and wanters
+     * are spread over them in turn; {@code measured} is whose CPU a routed request is charged.
+     */
+    static RoutingRun routingRun(Scale scale, Handshake handshake, boolean openLoop, List<ServerProcess> servers,
+                                 BenchServer measured) throws Exception {
         String page = Frames.sha256("routing benchmark");
-        try (ServerProcess server = ServerProcess.start(serverArgs); NioLoad load = new NioLoad(handshake)) {
+        IntFunction<URI> spread = i -> servers.get(i % servers.size()).ws();
+        try (NioLoad load = new NioLoad(handshake)) {
             AtomicBoolean closedLoop = new AtomicBoolean(true);
             AtomicLong routed = new AtomicLong();
             int nw = scale.routingWanters();
@@ -96,7 +110,7 @@ final class SignalingBench {
             Samples closed = new Samples(1 << 21);
             Samples open = new Samples(1 << 21);
 
-            List<NioLoad.Client> holders = load.connect(server.ws(), scale.routingHolders(), i -> (client, frame) -> {
+            List<NioLoad.Client> holders = load.connect(spread, scale.routingHolders(), i -> (client, frame) -> {
                 if (!Frames.isType(frame, "content_request")) {
                     return;
                 }
@@ -109,13 +123,13 @@ final class SignalingBench {
                     sentAt[w] = System.nanoTime();
                     wanters[w].want(page); // as fast as the server answers
                 }
-            });
+            }, true);
             holders.forEach(h -> h.have(page));
             // A wanter over its rate limit is refused and never routed; it asks again shortly, so that a
             // small run (few wanters, each pushed past its limit) keeps its loop going.
             ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
             AtomicLong errors = new AtomicLong();
-            List<NioLoad.Client> wanterList = load.connect(server.ws(), nw, i -> (client, frame) -> {
+            List<NioLoad.Client> wanterList = load.connect(spread, nw, i -> (client, frame) -> {
                 if (closedLoop.get() && Frames.isType(frame, "error")) {
                     errors.incrementAndGet();
                     retries.schedule(() -> {
@@ -123,19 +137,21 @@ final class SignalingBench {
                         client.want(page);
                     }, 20, TimeUnit.MILLISECONDS);
                 }
-            });
+            }, true);
             for (int i = 0; i < nw; i++) {
                 wanters[i] = wanterList.get(i);
                 wanterIndex.put(wanters[i].peerId, i);
             }
-            awaitStats(server, s -> s.get("holders").asInt() == scale.routingHolders());
+            for (ServerProcess server : servers) { // every node knows every holder (cluster-wide counts)
+                awaitStats(server, s -> s.get("holders").asInt() == scale.routingHolders());
+            }
 
             for (int i = 0; i < nw; i++) {
                 sentAt[i] = System.nanoTime();
                 wanters[i].want(page);
             }
             Thread.sleep(scale.warmupSeconds() * 1_000L); // until the JIT has compiled the hot paths
-            Window w = Window.measure(routed, server, load, closed, scale.routingSeconds());
+            Window w = Window.measure(routed, measured, load, closed, scale.routingSeconds());
             closedLoop.set(false);
             retries.shutdownNow();
             Thread.sleep(500);

@@ -97,10 +97,16 @@ public final class RedisCluster implements Replica, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.connection = client.connect();
+        try {
+            this.connection = client.connect();
+            this.subscription = client.connectPubSub();
+        } catch (RuntimeException e) {
+            thread.shutdownNow();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw e;
+        }
         this.async = connection.async();
         this.sync = connection.sync();
-        this.subscription = client.connectPubSub();
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -114,17 +120,23 @@ public final class RedisCluster implements Replica, AutoCloseable {
 
     /**
      * Connects to Redis, registers this node and loads the other nodes' rosters; the hub then sends its
-     * changes here. Throws if Redis cannot be reached now (a node starts only with its cluster).
+     * changes here. Throws {@link ClusterUnavailableException} if Redis cannot be reached now (a node starts
+     * only with its cluster).
      */
     public static RedisCluster join(String url, Hub hub) {
-        RedisCluster cluster = new RedisCluster(url, hub);
+        RedisCluster cluster;
+        try {
+            cluster = new RedisCluster(url, hub);
+        } catch (RuntimeException e) {
+            throw new ClusterUnavailableException("cannot join the cluster at " + url + ": " + e.getMessage(), e);
+        }
         try {
             cluster.subscription.sync().subscribe(EVENTS, ClusterWire.inbox(cluster.node));
             hub.replicateTo(cluster);
             cluster.thread.submit(cluster::register).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             cluster.close();
-            throw new IllegalStateException("cannot join the cluster at " + url + ": " + e.getMessage(), e);
+            throw new ClusterUnavailableException("cannot join the cluster at " + url + ": " + e.getMessage(), e);
         }
         cluster.thread.scheduleWithFixedDelay(cluster::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         return cluster;

@@ -94,6 +94,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The running redis-server's process id (for CPU and memory readings). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Kills it: what the cluster sees when Redis goes away. */
     public void stop() {
         process.destroyForcibly();
