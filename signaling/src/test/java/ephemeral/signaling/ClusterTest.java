@@ -205,4 +205,41 @@ class ClusterTest {
         h1.awaitPeers(page, 1, 0);
         awaitAll(nodes, s -> s.holders() == 1 && s.wanters() == 0 && s.pages() == 1);
     }
+
+    @Test
+    void keepAliveHandsAPageToAVolunteerOfAnotherNode() throws Exception {
+        String page = Hashes.of("cluster keep");
+        TestClient seed = on(2);
+        seed.send("{\"type\":\"volunteer\",\"capacity\":1000000,\"maxPage\":100000,\"adoptWeak\":true}");
+        awaitAll(nodes, s -> s.volunteers() == 1);
+        TestClient holder = on(0);
+        holder.have(page);
+        holder.send("{\"type\":\"keep\",\"hash\":\"" + page + "\",\"size\":500}");
+        JsonNode request = seed.await("keep_request");
+        assertEquals(page, request.get("hash").asText());
+        assertEquals(holder.peerId, request.get("from").asText());
+        seed.send("{\"type\":\"kept\",\"hash\":\"" + page + "\",\"until\":4102444800}");
+        JsonNode kept = holder.await("kept");
+        assertEquals(seed.peerId, kept.get("by").asText());
+        assertEquals(4102444800L, kept.get("until").asLong());
+
+        String other = Hashes.of("cluster keep refused");
+        holder.have(other);
+        holder.send("{\"type\":\"keep\",\"hash\":\"" + other + "\",\"size\":500}");
+        seed.await("keep_request", m -> other.equals(m.path("hash").asText()));
+        seed.send("{\"type\":\"keep_failed\",\"hash\":\"" + other + "\",\"reason\":\"disk full\"}");
+        assertTrue(holder.awaitError("no_volunteer").get("message").asText().contains("disk full"),
+                "the volunteer's reason reaches the holder on the other node");
+
+        // a page going from two holders to one is offered once, by the last holder's node, to the adopting seed
+        String weak = Hashes.of("cluster weak");
+        TestClient second = on(1);
+        holder.have(weak);
+        second.have(weak);
+        awaitAll(nodes, s -> s.holders() == 4);
+        second.close();
+        assertEquals(weak, seed.await("weak").get("hash").asText());
+        assertTrue(seed.drain(Duration.ofMillis(500)).stream().noneMatch(m -> "weak".equals(m.get("type").asText())),
+                "one weak notice, not one per node");
+    }
 }

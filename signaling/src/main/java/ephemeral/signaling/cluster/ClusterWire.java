@@ -17,16 +17,22 @@ final class ClusterWire {
     /** Roster changes, from every node to every node: {@code <node> <op> ...}. */
     static final String EVENTS = PREFIX + "events";
 
-    /** Ops on {@link #EVENTS}: a peer holds pages, dropped them, wants one, no longer wants it, left; a node re-registered. */
+    /**
+     * Ops on {@link #EVENTS}: a peer holds pages, dropped them, wants one, no longer wants it, volunteers,
+     * left; a node re-registered.
+     */
     static final String HELD = "H";
     static final String DROPPED = "D";
     static final String WANTED = "W";
+    static final String VOLUNTEERED = "V";
     static final String UNWANTED = "U";
     static final String LEFT = "X";
     static final String RELOAD = "S";
-    /** Ops on a node's own channel: pair and ask a holder; deliver a frame. */
+    /** Ops on a node's own channel: pair and ask a holder; deliver a frame; ask a volunteer; its answer. */
     static final String REQUEST = "R";
     static final String FRAME = "F";
+    static final String KEEP_REQUEST = "K";
+    static final String KEEP_ANSWER = "A";
 
     private ClusterWire() {
     }
@@ -36,7 +42,10 @@ final class ClusterWire {
         return PREFIX + "lease:" + node;
     }
 
-    /** SET of a node's roster entries: {@code H <peer> <hash>} (holds) and {@code W <peer> <hash>} (wants). */
+    /**
+     * SET of a node's roster entries: {@code H <peer> <hash>} (holds), {@code W <peer> <hash>} (wants) and
+     * {@code V <peer> <capacity>:<maxPage>:<adoptWeak 0|1>} (volunteers).
+     */
     static String entries(String node) {
         return PREFIX + "entries:" + node;
     }
@@ -46,8 +55,13 @@ final class ClusterWire {
         return PREFIX + "node:" + node;
     }
 
-    static String entry(boolean held, String peerId, String hash) {
-        return (held ? HELD : WANTED) + ' ' + peerId + ' ' + hash;
+    static String entry(Hub.Entry.Kind kind, String peerId, String value) {
+        String op = switch (kind) {
+            case HELD -> HELD;
+            case WANTED -> WANTED;
+            case VOLUNTEER -> VOLUNTEERED;
+        };
+        return op + ' ' + peerId + ' ' + value;
     }
 
     /** An entry set's members as the Hub's entries; anything malformed is skipped. */
@@ -55,8 +69,14 @@ final class ClusterWire {
         List<Hub.Entry> out = new ArrayList<>(members.size());
         for (String m : members) {
             String[] w = m.split(" ");
-            if (w.length == 3 && (w[0].equals(HELD) || w[0].equals(WANTED))) {
-                out.add(new Hub.Entry(w[0].equals(HELD), w[1], w[2]));
+            Hub.Entry.Kind kind = w.length != 3 ? null : switch (w[0]) {
+                case HELD -> Hub.Entry.Kind.HELD;
+                case WANTED -> Hub.Entry.Kind.WANTED;
+                case VOLUNTEERED -> Hub.Entry.Kind.VOLUNTEER;
+                default -> null;
+            };
+            if (kind != null) {
+                out.add(new Hub.Entry(kind, w[1], w[2]));
             }
         }
         return out;

@@ -4,14 +4,18 @@ import static ephemeral.signaling.cluster.ClusterWire.DROPPED;
 import static ephemeral.signaling.cluster.ClusterWire.EVENTS;
 import static ephemeral.signaling.cluster.ClusterWire.FRAME;
 import static ephemeral.signaling.cluster.ClusterWire.HELD;
+import static ephemeral.signaling.cluster.ClusterWire.KEEP_ANSWER;
+import static ephemeral.signaling.cluster.ClusterWire.KEEP_REQUEST;
 import static ephemeral.signaling.cluster.ClusterWire.LEFT;
 import static ephemeral.signaling.cluster.ClusterWire.NODES;
 import static ephemeral.signaling.cluster.ClusterWire.RELOAD;
 import static ephemeral.signaling.cluster.ClusterWire.REQUEST;
 import static ephemeral.signaling.cluster.ClusterWire.UNWANTED;
+import static ephemeral.signaling.cluster.ClusterWire.VOLUNTEERED;
 import static ephemeral.signaling.cluster.ClusterWire.WANTED;
 
 import ephemeral.signaling.roster.Hub;
+import ephemeral.signaling.roster.Hub.Entry.Kind;
 import ephemeral.signaling.roster.Replica;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -177,8 +181,8 @@ public final class RedisCluster implements Replica, AutoCloseable {
     public void held(String peerId, Collection<String> hashes) {
         List<String> changes = new ArrayList<>(2 * hashes.size());
         for (String h : hashes) {
-            changes.add('+' + ClusterWire.entry(true, peerId, h));
-            changes.add('-' + ClusterWire.entry(false, peerId, h)); // a wanter that now holds the page
+            changes.add('+' + ClusterWire.entry(Kind.HELD, peerId, h));
+            changes.add('-' + ClusterWire.entry(Kind.WANTED, peerId, h)); // a wanter that now holds the page
         }
         change(ClusterWire.event(node, HELD, peerId, hashes), changes);
     }
@@ -186,24 +190,37 @@ public final class RedisCluster implements Replica, AutoCloseable {
     @Override
     public void dropped(String peerId, Collection<String> hashes) {
         change(ClusterWire.event(node, DROPPED, peerId, hashes),
-                hashes.stream().map(h -> '-' + ClusterWire.entry(true, peerId, h)).toList());
+                hashes.stream().map(h -> '-' + ClusterWire.entry(Kind.HELD, peerId, h)).toList());
     }
 
     @Override
     public void wanted(String peerId, String hash) {
-        change(ClusterWire.event(node, WANTED, peerId, List.of(hash)), List.of('+' + ClusterWire.entry(false, peerId, hash)));
+        change(ClusterWire.event(node, WANTED, peerId, List.of(hash)), List.of('+' + ClusterWire.entry(Kind.WANTED, peerId, hash)));
     }
 
     @Override
     public void unwanted(String peerId, String hash) {
-        change(ClusterWire.event(node, UNWANTED, peerId, List.of(hash)), List.of('-' + ClusterWire.entry(false, peerId, hash)));
+        change(ClusterWire.event(node, UNWANTED, peerId, List.of(hash)), List.of('-' + ClusterWire.entry(Kind.WANTED, peerId, hash)));
     }
 
     @Override
-    public void left(String peerId, Collection<String> held, Collection<String> wanted) {
-        List<String> changes = new ArrayList<>(held.size() + wanted.size());
-        held.forEach(h -> changes.add('-' + ClusterWire.entry(true, peerId, h)));
-        wanted.forEach(h -> changes.add('-' + ClusterWire.entry(false, peerId, h)));
+    public void volunteered(String peerId, String before, String offer) {
+        List<String> changes = new ArrayList<>(2);
+        if (before != null) {
+            changes.add('-' + ClusterWire.entry(Kind.VOLUNTEER, peerId, before));
+        }
+        changes.add('+' + ClusterWire.entry(Kind.VOLUNTEER, peerId, offer));
+        change(ClusterWire.event(node, VOLUNTEERED, peerId, List.of(offer)), changes);
+    }
+
+    @Override
+    public void left(String peerId, Collection<String> held, Collection<String> wanted, String offer) {
+        List<String> changes = new ArrayList<>(held.size() + wanted.size() + 1);
+        held.forEach(h -> changes.add('-' + ClusterWire.entry(Kind.HELD, peerId, h)));
+        wanted.forEach(h -> changes.add('-' + ClusterWire.entry(Kind.WANTED, peerId, h)));
+        if (offer != null) {
+            changes.add('-' + ClusterWire.entry(Kind.VOLUNTEER, peerId, offer));
+        }
         change(ClusterWire.event(node, LEFT, peerId, List.of()), changes);
     }
 
@@ -215,6 +232,16 @@ public final class RedisCluster implements Replica, AutoCloseable {
     @Override
     public void deliver(String peerNode, String peerId, String frame) {
         publish(ClusterWire.inbox(peerNode), FRAME + ' ' + peerId + ' ' + frame);
+    }
+
+    @Override
+    public void keepRequest(String volunteerNode, String volunteerId, String hash, String frame) {
+        publish(ClusterWire.inbox(volunteerNode), KEEP_REQUEST + ' ' + node + ' ' + volunteerId + ' ' + hash + ' ' + frame);
+    }
+
+    @Override
+    public void keepAnswer(String askerNode, String volunteerId, String message) {
+        publish(ClusterWire.inbox(askerNode), KEEP_ANSWER + ' ' + volunteerId + ' ' + message);
     }
 
     private void change(String event, List<String> changes) {
@@ -258,7 +285,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
             writes.add(async.del(key));
             for (int i = 0; i < entries.size(); i += BATCH) {
                 String[] members = entries.subList(i, Math.min(entries.size(), i + BATCH)).stream()
-                        .map(e -> ClusterWire.entry(e.held(), e.peerId(), e.hash())).toArray(String[]::new);
+                        .map(e -> ClusterWire.entry(e.kind(), e.peerId(), e.value())).toArray(String[]::new);
                 writes.add(async.sadd(key, members));
             }
             writes.add(async.set(ClusterWire.lease(node), "1", SetArgs.Builder.px(LEASE_MILLIS)));
@@ -371,6 +398,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
             case DROPPED -> hub.remoteDrop(w[2], List.of(w).subList(3, w.length));
             case WANTED -> hub.remoteWant(from, w[2], w[3]);
             case UNWANTED -> hub.remoteUnwant(w[2], w[3]);
+            case VOLUNTEERED -> hub.remoteVolunteer(from, w[2], w[3]);
             case LEFT -> hub.remoteLeft(w[2]);
             case RELOAD -> hub.remoteReload(from, ClusterWire.parseEntries(sync.smembers(ClusterWire.entries(from))));
             default -> LOG.debug("unknown cluster event {}", w[1]);
@@ -383,9 +411,15 @@ public final class RedisCluster implements Replica, AutoCloseable {
         String op = message.substring(0, first);
         if (op.equals(FRAME)) {
             hub.remoteFrame(message.substring(first + 1, second), message.substring(second + 1));
-        } else if (op.equals(REQUEST)) {
-            String[] w = message.split(" ");
-            hub.remoteRequest(w[1], w[2], w[3]);
+        } else if (op.equals(KEEP_ANSWER)) {
+            hub.remoteKeepAnswer(message.substring(first + 1, second), message.substring(second + 1));
+        } else if (op.equals(REQUEST) || op.equals(KEEP_REQUEST)) {
+            String[] w = message.split(" ", 5);
+            if (op.equals(REQUEST)) {
+                hub.remoteRequest(w[1], w[2], w[3]);
+            } else {
+                hub.remoteKeepRequest(w[1], w[2], w[3], w[4]);
+            }
         }
     }
 

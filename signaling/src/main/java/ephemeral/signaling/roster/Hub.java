@@ -70,7 +70,7 @@ public final class Hub {
         this.maxHolderEntries = maxHolderEntries;
         this.maxEntriesPerSource = maxEntriesPerSource;
         this.router = new Router(fairness, limits.pairingSeconds(), random, scheduler, lock, pages::get, () -> replica);
-        this.keeper = new Keeper(random, scheduler, lock, pages::get);
+        this.keeper = new Keeper(random, scheduler, lock, pages::get, () -> replica);
         this.limits = limits;
         this.countsIntervalNanos = TimeUnit.MILLISECONDS.toNanos(peersIntervalMillis);
         this.scheduler = scheduler;
@@ -101,7 +101,7 @@ public final class Hub {
                 return;
             }
             if (!peer.remote()) {
-                replica.left(peer.id(), List.copyOf(peer.held), List.copyOf(peer.wanted.keySet()));
+                replica.left(peer.id(), peer.held, peer.wanted.keySet(), peer.volunteer == null ? null : peer.volunteer.offer());
             }
             remove(peer);
         }
@@ -159,17 +159,33 @@ public final class Hub {
             } else if (message instanceof ClientMessage.Report m) {
                 report(peer, m);
             } else if (message instanceof ClientMessage.Volunteer m) {
+                String before = peer.volunteer == null ? null : peer.volunteer.offer();
                 keeper.volunteer(peer, m);
+                replica.volunteered(peer.id(), before, peer.volunteer.offer());
             } else if (message instanceof ClientMessage.Keep m) {
                 keeper.keep(peer, m);
             } else if (message instanceof ClientMessage.Kept m) {
-                keeper.kept(peer, m);
+                if (!answeredElsewhere(peer, m.hash(), m)) {
+                    keeper.kept(peer, m);
+                }
             } else if (message instanceof ClientMessage.KeepFailed m) {
-                keeper.failed(peer, m);
+                if (!answeredElsewhere(peer, m.hash(), m)) {
+                    keeper.failed(peer, m);
+                }
             } else {
                 throw new IllegalStateException("unhandled message " + message);
             }
         }
+    }
+
+    /** A volunteer's answer to a keep request another node sent it goes back to that node's keeper. */
+    private boolean answeredElsewhere(Peer volunteer, String hash, ClientMessage answer) {
+        String node = volunteer.keepsFor == null ? null : volunteer.keepsFor.remove(hash);
+        if (node == null) {
+            return false;
+        }
+        replica.keepAnswer(node, volunteer.id(), Codec.encode(answer));
+        return true;
     }
 
     private void have(Peer peer, List<String> hashes) {
@@ -416,9 +432,9 @@ public final class Hub {
         return stand;
     }
 
-    /** A stand-in that holds and wants nothing more is forgotten. */
+    /** A stand-in that holds, wants and offers nothing more is forgotten. */
     private void forgetIfIdle(Peer peer) {
-        if (peer.held.isEmpty() && peer.wanted.isEmpty()) {
+        if (peer.held.isEmpty() && peer.wanted.isEmpty() && peer.volunteer == null) {
             remove(peer);
         }
     }
@@ -477,6 +493,53 @@ public final class Hub {
         }
     }
 
+    /** A peer of {@code node} volunteers: {@code offer} is {@code capacity:maxPage:adoptWeak(0|1)}. */
+    public void remoteVolunteer(String node, String peerId, String offer) {
+        String[] f = offer.split(":");
+        ClientMessage.Volunteer m = new ClientMessage.Volunteer(Long.parseLong(f[0]), Long.parseLong(f[1]), "1".equals(f[2]));
+        synchronized (lock) {
+            Peer peer = proxy(node, peerId);
+            if (peer != null) {
+                keeper.volunteer(peer, m);
+            }
+        }
+    }
+
+    /** Another node's keeper asks a volunteer here to keep a page; the answer will go back to {@code node}. */
+    public void remoteKeepRequest(String node, String volunteerId, String hash, String frame) {
+        synchronized (lock) {
+            Peer volunteer = peers.get(volunteerId);
+            if (volunteer == null || volunteer.remote() || volunteer.volunteer == null) {
+                return; // it left: that keeper finds out when this node's change reaches it
+            }
+            if (volunteer.keepsFor == null) {
+                volunteer.keepsFor = new HashMap<>(4);
+            }
+            volunteer.keepsFor.put(hash, node);
+            volunteer.send(frame);
+        }
+    }
+
+    /** A volunteer of another node answered a keep request this node's keeper sent it. */
+    public void remoteKeepAnswer(String volunteerId, String message) {
+        ClientMessage answer = Codec.parseClient(message, limits);
+        synchronized (lock) {
+            Peer volunteer = remotePeer(volunteerId);
+            if (volunteer == null) {
+                return;
+            }
+            try {
+                if (answer instanceof ClientMessage.Kept m) {
+                    keeper.kept(volunteer, m);
+                } else if (answer instanceof ClientMessage.KeepFailed m) {
+                    keeper.failed(volunteer, m);
+                }
+            } catch (ProtocolException late) {
+                // the hand-off ended meanwhile (timed out, or the asker left): nobody waits for this answer
+            }
+        }
+    }
+
     /** Every peer of {@code node} leaves (the node died, or is about to be reloaded). */
     public void remoteNodeGone(String node) {
         synchronized (lock) {
@@ -492,10 +555,10 @@ public final class Hub {
         synchronized (lock) {
             remoteNodeGone(node);
             for (Entry e : entries) {
-                if (e.held()) {
-                    remoteHave(node, e.peerId(), List.of(e.hash()));
-                } else {
-                    remoteWant(node, e.peerId(), e.hash());
+                switch (e.kind()) {
+                    case HELD -> remoteHave(node, e.peerId(), List.of(e.value()));
+                    case WANTED -> remoteWant(node, e.peerId(), e.value());
+                    case VOLUNTEER -> remoteVolunteer(node, e.peerId(), e.value());
                 }
             }
         }
@@ -536,8 +599,9 @@ public final class Hub {
         }
     }
 
-    /** One roster entry of one of this node's peers: it holds (or else wants) the page. */
-    public record Entry(boolean held, String peerId, String hash) {
+    /** One roster entry of one of this node's peers: it holds a page, wants one, or volunteers (the offer). */
+    public record Entry(Kind kind, String peerId, String value) {
+        public enum Kind { HELD, WANTED, VOLUNTEER }
     }
 
     /**
@@ -549,8 +613,11 @@ public final class Hub {
             List<Entry> entries = new ArrayList<>(holderEntries + wanterEntries);
             for (Peer peer : peers.values()) {
                 if (!peer.remote()) {
-                    peer.held.forEach(h -> entries.add(new Entry(true, peer.id(), h)));
-                    peer.wanted.keySet().forEach(h -> entries.add(new Entry(false, peer.id(), h)));
+                    peer.held.forEach(h -> entries.add(new Entry(Entry.Kind.HELD, peer.id(), h)));
+                    peer.wanted.keySet().forEach(h -> entries.add(new Entry(Entry.Kind.WANTED, peer.id(), h)));
+                    if (peer.volunteer != null) {
+                        entries.add(new Entry(Entry.Kind.VOLUNTEER, peer.id(), peer.volunteer.offer()));
+                    }
                 }
             }
             action.accept(entries);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Keep-alive (docs/protocol.md, "Keep-alive"): volunteer seeds, and the hand-off of a page to one of them.
@@ -46,6 +47,7 @@ final class Keeper {
     private final Object lock;
     private final Function<String, Page> pages;
     private final long answerMillis;
+    private final Supplier<Replica> replica;
     final AtomicLong keepsAsked = new AtomicLong();
     final AtomicLong keepsKept = new AtomicLong();
     final AtomicLong keepsRefused = new AtomicLong();
@@ -71,7 +73,8 @@ final class Keeper {
     }
 
     Keeper(SplittableRandom random, ScheduledExecutorService scheduler, Object lock, Function<String, Page> pages,
-           long answerMillis) {
+           long answerMillis, Supplier<Replica> replica) {
+        this.replica = replica;
         this.random = random;
         this.scheduler = scheduler;
         this.lock = lock;
@@ -79,8 +82,9 @@ final class Keeper {
         this.answerMillis = answerMillis;
     }
 
-    Keeper(SplittableRandom random, ScheduledExecutorService scheduler, Object lock, Function<String, Page> pages) {
-        this(random, scheduler, lock, pages, Timeouts.KEEP_ANSWER_MS);
+    Keeper(SplittableRandom random, ScheduledExecutorService scheduler, Object lock, Function<String, Page> pages,
+           Supplier<Replica> replica) {
+        this(random, scheduler, lock, pages, Timeouts.KEEP_ANSWER_MS, replica);
     }
 
     int volunteers() {
@@ -146,7 +150,8 @@ final class Keeper {
     /** A page lost a holder: if one is left and it is no volunteer, one volunteer adopting weak pages is told. */
     void lostHolder(Page page, long now) {
         Peer holder = page.onlyHolder();
-        if (holder == null || holder.volunteer != null || jobs.containsKey(page.hash)
+        // in a cluster every node sees the page go weak: the node of its last holder is the one that tells
+        if (holder == null || holder.remote() || holder.volunteer != null || jobs.containsKey(page.hash)
                 || page.weakNoticeAt != 0 && now - page.weakNoticeAt < WEAK_NOTICE_EVERY_NANOS) {
             return;
         }
@@ -224,7 +229,12 @@ final class Keeper {
         volunteer.volunteer.reserved += job.reserved;
         volunteer.volunteer.waiting++;
         String from = job.askers.iterator().next().id();
-        volunteer.send(Codec.encode(new ServerMessage.KeepRequest(job.hash, job.size, from, job.seconds)));
+        String request = Codec.encode(new ServerMessage.KeepRequest(job.hash, job.size, from, job.seconds));
+        if (volunteer.remote()) {
+            replica.get().keepRequest(volunteer.node, volunteer.id(), job.hash, request); // its answer comes back here
+        } else {
+            volunteer.send(request);
+        }
         job.timeout = scheduler.schedule(() -> {
             synchronized (lock) {
                 if (jobs.get(job.hash) == job && job.volunteer == volunteer) {

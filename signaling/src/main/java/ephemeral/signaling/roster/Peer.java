@@ -26,6 +26,8 @@ public final class Peer {
     final Map<String, Want> wanted = new HashMap<>();
     /** Set while this peer offers itself as a volunteer seed. */
     Volunteer volunteer;
+    /** For a volunteer here: keep requests other cluster nodes sent it, page → the asking node; null if none. */
+    Map<String, String> keepsFor;
     /** Keep requests this peer asked for that are still waiting for a volunteer's answer. */
     int keepsWaiting;
     /** content_requests this peer has been sent as a holder. */

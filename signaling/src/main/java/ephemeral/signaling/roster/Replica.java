@@ -19,14 +19,26 @@ public interface Replica {
 
     void unwanted(String peerId, String hash);
 
-    /** A peer of this node left: every entry it had is gone. */
-    void left(String peerId, Collection<String> held, Collection<String> wanted);
+    /** A peer of this node offers itself as a volunteer seed ({@link Volunteer#offer()}), replacing {@code before} (or null). */
+    void volunteered(String peerId, String before, String offer);
+
+    /**
+     * A peer of this node left: every entry it had is gone ({@code offer}: its volunteer offer, or null). The
+     * collections are valid only during the call.
+     */
+    void left(String peerId, Collection<String> held, Collection<String> wanted, String offer);
 
     /** A want of a peer here was routed to {@code holderId} on {@code node}: that node pairs them and asks it. */
     void request(String node, String holderId, String hash, String wanterId);
 
     /** A frame for a peer connected to {@code node} (a relayed signal). */
     void deliver(String node, String peerId, String frame);
+
+    /** A {@code keep_request} for a volunteer of {@code node}: that node sends its answer back here. */
+    void keepRequest(String node, String volunteerId, String hash, String frame);
+
+    /** A volunteer here answered ({@code kept} or {@code keep_failed}) a keep request from {@code node}. */
+    void keepAnswer(String node, String volunteerId, String message);
 
     Replica NONE = new Replica() {
         @Override
@@ -51,7 +63,11 @@ public interface Replica {
         }
 
         @Override
-        public void left(String peerId, Collection<String> held, Collection<String> wanted) {
+        public void volunteered(String peerId, String before, String offer) {
+        }
+
+        @Override
+        public void left(String peerId, Collection<String> held, Collection<String> wanted, String offer) {
         }
 
         @Override
@@ -61,6 +77,16 @@ public interface Replica {
 
         @Override
         public void deliver(String node, String peerId, String frame) {
+            throw new IllegalStateException("no remote peers without a cluster");
+        }
+
+        @Override
+        public void keepRequest(String node, String volunteerId, String hash, String frame) {
+            throw new IllegalStateException("no remote peers without a cluster");
+        }
+
+        @Override
+        public void keepAnswer(String node, String volunteerId, String message) {
             throw new IllegalStateException("no remote peers without a cluster");
         }
     };
