@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ephemeral.signaling.cluster.RedisServer;
+import ephemeral.signaling.roster.Fairness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class ClusterTest {
     static Path dir;
     static RedisServer redis;
     final List<SignalingServer> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
+    final List<TestClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void startRedis() {
@@ -241,5 +242,40 @@ class ClusterTest {
         assertEquals(weak, seed.await("weak").get("hash").asText());
         assertTrue(seed.drain(Duration.ofMillis(500)).stream().noneMatch(m -> "weak".equals(m.get("type").asText())),
                 "one weak notice, not one per node");
+    }
+
+    /** A holder's request rate holds for the whole cluster: each node routes its share of it, not the whole. */
+    @Test
+    void aHolderIsSentItsRateInAllNotPerNode() throws Exception {
+        double rate = 20;
+        SignalingConfig limited = nodeConfig(redis.url())
+                .withGuards(Guards.DEFAULTS.withFairness(new Fairness(1e6, 1e6, rate, 3, 60)));
+        List<SignalingServer> two = List.of(SignalingServer.create(limited).start(), SignalingServer.create(limited).start());
+        nodes.addAll(two); // stopped after the test; five live nodes now
+        awaitAll(two, s -> s.nodes() == 5);
+        String page = Hashes.of("cluster holder rate");
+        TestClient holder = TestClient.connect(two.get(0));
+        clients.add(holder);
+        holder.have(page);
+        awaitAll(two, s -> s.holders() == 1);
+        List<TestClient> wanters = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            TestClient w = TestClient.connect(two.get(i % 2));
+            clients.add(w);
+            wanters.add(w);
+        }
+        long start = System.nanoTime();
+        for (int round = 0; round < 10; round++) { // 100 wants from each node's wanters over about 2 s
+            for (TestClient w : wanters) {
+                w.want(page);
+            }
+            Thread.sleep(200);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long requests = holder.drain(Duration.ofMillis(200)).stream()
+                .filter(m -> "content_request".equals(m.get("type").asText())).count();
+        // the whole cluster's bucket: the rate over the window plus one full burst (2 s of it)
+        double most = rate * seconds + 2 * rate;
+        assertTrue(requests > 0 && requests <= most, requests + " requests in " + seconds + " s (at most " + most + ")");
     }
 }

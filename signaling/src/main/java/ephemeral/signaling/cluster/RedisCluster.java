@@ -155,6 +155,11 @@ public final class RedisCluster implements Replica, AutoCloseable {
         return liveNodes;
     }
 
+    @Override
+    public int nodes() {
+        return liveNodes;
+    }
+
     /** The last heartbeat's Redis round trip in nanoseconds, -1 if it failed. */
     public long roundTripNanos() {
         return roundTripNanos;

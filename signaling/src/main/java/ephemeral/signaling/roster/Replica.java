@@ -11,6 +11,9 @@ public interface Replica {
     /** Whether the other nodes can be reached: if not, new wants are refused with {@code unavailable}. */
     boolean available();
 
+    /** The live nodes of the cluster, this one included: each takes this share of a holder's request rate. */
+    int nodes();
+
     void held(String peerId, Collection<String> hashes);
 
     void dropped(String peerId, Collection<String> hashes);
@@ -44,6 +47,11 @@ public interface Replica {
         @Override
         public boolean available() {
             return true;
+        }
+
+        @Override
+        public int nodes() {
+            return 1;
         }
 
         @Override

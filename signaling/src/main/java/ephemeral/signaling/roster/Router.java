@@ -69,7 +69,7 @@ final class Router {
         page.unpend(wanter);
         want.routes.take(now, fairness.wantRoutes());
         wanter.toHolder(holder.id()).take(now, fairness.pairRoutes());
-        holder.asHolder.take(now, fairness.holderRequests());
+        holder.asHolder.take(now, holderRate());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
         if (holder.remote()) {
             replica.get().request(holder.node, holder.id(), page.hash, wanter.id()); // its node pairs them too
@@ -92,11 +92,19 @@ final class Router {
 
     /** Whether both rates allow it; a pair that never met has a full bucket, so nothing is made for it here. */
     private boolean mayAsk(Peer wanter, Peer holder, long now) {
-        if (!holder.asHolder.available(now, fairness.holderRequests())) {
+        if (!holder.asHolder.available(now, holderRate())) {
             return false;
         }
         Rate pair = wanter.toHolderIfAny(holder.id());
         return pair == null || pair.available(now, fairness.pairRoutes());
+    }
+
+    /**
+     * The requests one holder may be sent per second by this node: in a cluster every node routes to every
+     * holder, so each takes its share and the holder is sent at most the configured rate in all.
+     */
+    private double holderRate() {
+        return fairness.holderRequests() / replica.get().nodes();
     }
 
     private void deferBy(Page page, Peer wanter, Peer.Want want, long nanos) {
