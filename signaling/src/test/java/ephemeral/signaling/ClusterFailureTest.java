@@ -109,6 +109,8 @@ class ClusterFailureTest {
         holder.have(page);
         TestClient wanter = closeLater(TestClient.connect(a));
         ClusterTest.awaitAll(List.of(a, b), s -> s.holders() == 1);
+        wanter.want(page); // paired before the outage
+        assertEquals(wanter.peerId, holder.await("content_request").get("from").asText());
 
         redis.stop();
         ClusterTest.awaitAll(List.of(a, b), s -> s.redisRoundTripMillis() < 0);
@@ -118,6 +120,9 @@ class ClusterFailureTest {
 
         redis.restart(); // empty: the nodes fill it again, nobody reconnects
         ClusterTest.awaitAll(List.of(a, b), s -> s.redisRoundTripMillis() >= 0 && s.nodes() == 2 && s.holders() == 1);
+        // what each node reloaded of the other kept the pairing: the holder may still answer the wanter
+        holder.send(SignalRelayTest.signal(wanter.peerId, page, SignalRelayTest.OFFER));
+        assertEquals(holder.peerId, wanter.await("signal").get("from").asText());
         wanter.want(page);
         assertEquals(holder.peerId, wanter.await("routed").get("holder").asText());
         assertEquals(wanter.peerId, holder.await("content_request").get("from").asText());

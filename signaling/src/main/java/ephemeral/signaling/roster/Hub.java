@@ -550,10 +550,39 @@ public final class Hub {
         }
     }
 
-    /** Replaces what this hub knows of {@code node} by {@code entries}, as one change. */
+    /**
+     * Replaces what this hub knows of {@code node} by {@code entries}, as one change: what is gone is removed,
+     * what is new is added, and what stays is left as it was (its pairings and hand-offs go on).
+     */
     public void remoteReload(String node, List<Entry> entries) {
         synchronized (lock) {
-            remoteNodeGone(node);
+            Map<String, List<Entry>> byPeer = new HashMap<>();
+            for (Entry e : entries) {
+                byPeer.computeIfAbsent(e.peerId(), p -> new ArrayList<>()).add(e);
+            }
+            for (Peer peer : List.copyOf(remote.getOrDefault(node, Set.of()))) {
+                List<Entry> kept = byPeer.getOrDefault(peer.id(), List.of());
+                Set<String> held = new HashSet<>();
+                Set<String> wanted = new HashSet<>();
+                boolean volunteers = false;
+                for (Entry e : kept) {
+                    switch (e.kind()) {
+                        case HELD -> held.add(e.value());
+                        case WANTED -> wanted.add(e.value());
+                        case VOLUNTEER -> volunteers = true;
+                    }
+                }
+                if (kept.isEmpty()) {
+                    remove(peer);
+                    continue;
+                }
+                release(peer, peer.held.stream().filter(h -> !held.contains(h)).toList());
+                peer.wanted.keySet().stream().filter(h -> !wanted.contains(h)).toList().forEach(h -> withdraw(peer, h));
+                if (!volunteers && peer.volunteer != null) {
+                    keeper.disconnect(peer);
+                    peer.volunteer = null;
+                }
+            }
             for (Entry e : entries) {
                 switch (e.kind()) {
                     case HELD -> remoteHave(node, e.peerId(), List.of(e.value()));
