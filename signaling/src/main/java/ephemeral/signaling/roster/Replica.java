@@ -80,22 +80,27 @@ public interface Replica {
 
         @Override
         public void request(String node, String holderId, String hash, String wanterId) {
-            throw new IllegalStateException("no remote peers without a cluster");
+            throw alone();
         }
 
         @Override
         public void deliver(String node, String peerId, String frame) {
-            throw new IllegalStateException("no remote peers without a cluster");
+            throw alone();
         }
 
         @Override
         public void keepRequest(String node, String volunteerId, String hash, String frame) {
-            throw new IllegalStateException("no remote peers without a cluster");
+            throw alone();
         }
 
         @Override
         public void keepAnswer(String node, String volunteerId, String message) {
-            throw new IllegalStateException("no remote peers without a cluster");
+            throw alone();
         }
     };
+
+    /** What a single server answers when asked to reach a peer of another node: it has none. */
+    private static IllegalStateException alone() {
+        return new IllegalStateException("a single server has no peers of other nodes");
+    }
 }
