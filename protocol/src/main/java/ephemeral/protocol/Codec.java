@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import ephemeral.protocol.live.LiveVersion;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.transfer.TransferMessage;
@@ -42,6 +43,7 @@ public final class Codec {
     private static final ObjectReader CLIENT = STRICT.readerFor(ClientMessage.class);
     private static final ObjectReader SERVER = LENIENT.readerFor(ServerMessage.class);
     private static final ObjectReader TRANSFER = LENIENT.readerFor(TransferMessage.class);
+    private static final ObjectReader LIVE_VERSION = STRICT.readerFor(LiveVersion.class);
 
     private Codec() {
     }
@@ -93,6 +95,11 @@ public final class Codec {
     /** A text message on a {@code page} channel, from either side. */
     public static TransferMessage parseTransfer(String text) {
         return read(TRANSFER, text);
+    }
+
+    /** A live page's version record (docs/protocol.md, "Live pages"), strictly: shape only, not the signature. */
+    public static LiveVersion parseLiveVersion(String text) {
+        return read(LIVE_VERSION, text);
     }
 
     /** Writes any message of this package (type included) as one JSON object. */
