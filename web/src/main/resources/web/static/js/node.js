@@ -153,6 +153,7 @@ export class Node extends EventTarget {
       this.signaling.send({ type: 'drop', hash });
     }
     this.keeps.delete(hash);
+    this.counts.delete(hash); // no longer a member: the server stops telling this tab the counts
     this.changed(true);
   }
 

@@ -48,6 +48,21 @@ export class Ui {
         navigator.share({ title: document.title, url: $('link-field').value }).catch(() => {});
       });
     }
+    // A cancelled fetch stays cancelled (nothing more is received or asked for) until "Get it again".
+    this.cancelled = new Set();
+    $('cancel-fetch').addEventListener('click', () => {
+      const hash = this.loc && this.loc.hash;
+      if (!hash || this.node.store.has(hash)) return;
+      this.cancelled.add(hash);
+      this.node.stopHolding(hash);
+    });
+    $('get-again').addEventListener('click', () => {
+      const loc = this.loc;
+      if (!loc || !loc.hash) return;
+      this.cancelled.delete(loc.hash);
+      this.node.want(loc.hash, { size: loc.size });
+      this.render();
+    });
     $('stop-holding').addEventListener('click', () => {
       if (this.loc && this.loc.hash) this.stopHolding(this.loc.hash);
     });
@@ -90,7 +105,9 @@ export class Ui {
   route() {
     const loc = parseLocation();
     this.loc = loc;
-    if (loc.hash && !this.node.store.has(loc.hash)) this.node.want(loc.hash, { size: loc.size });
+    if (loc.hash && !this.node.store.has(loc.hash) && !this.cancelled.has(loc.hash)) {
+      this.node.want(loc.hash, { size: loc.size });
+    }
     this.render();
   }
 
@@ -366,6 +383,9 @@ export class Ui {
       status = counts && counts.holders <= 1
         ? 'You are the only holder: this page disappears when you close this tab.'
         : 'You hold this page and serve it to visitors while this tab is open.';
+    } else if (this.cancelled.has(hash)) {
+      state = 'cancelled';
+      status = 'Cancelled: nothing more is received, and what had arrived is gone.';
     } else if (node.connection !== 'open') {
       state = 'waiting';
       status = 'Connecting to the signaling server…';
@@ -392,6 +412,7 @@ export class Ui {
       status = 'Asking the server for a holder' + (counts && counts.holders > 0 ? ' (' + counts.holders + ' online)' : '') + '…';
     }
     view.dataset.state = state;
+    $('cancelled-box').hidden = state !== 'cancelled';
     // while reconnecting the counts are the last ones known: shown greyed, not as news
     view.dataset.connection = node.connection;
     $('status').textContent = status;
@@ -545,9 +566,12 @@ export class Ui {
     const bar = $('progress');
     bar.max = Math.max(size, 1);
     bar.value = received;
+    $('cancel-fetch').hidden = fetch.state === 'done';
+    const type = this.loc && this.loc.mime ? this.loc.mime + ' · ' : '';
     $('progress-text').textContent = fetch.state === 'done'
       ? 'Received ' + formatBytes(size) + ' in ' + (elapsed / 1000).toFixed(1) + ' s · ' + formatSpeed(fetch.speed()) + ' · verified'
-      : formatBytes(received) + ' of ' + formatBytes(size) + ' · ' + formatSpeed(fetch.speed());
+      : type + formatBytes(received) + ' of ' + formatBytes(size) + ' · ' + formatSpeed(fetch.speed())
+        + timeLeft(size - received, fetch.speed(), elapsed);
   }
 
   async showContent(page, loc) {
@@ -772,6 +796,13 @@ function friendlyTitle(page, hash, linkName) {
   const name = (page && page.name) || linkName;
   if (name) return sanitizeFileName(name, 'file');
   return 'Page ' + hash.slice(0, 12) + '…';
+}
+
+/** " · about 40 s left" once the speed means something (a second in), else "". */
+function timeLeft(bytes, bytesPerSecond, elapsedMs) {
+  if (elapsedMs < 1000 || !(bytesPerSecond > 0) || bytes <= 0) return '';
+  const s = Math.ceil(bytes / bytesPerSecond);
+  return ' · about ' + (s < 90 ? s + ' s' : Math.round(s / 60) + ' min') + ' left';
 }
 
 /** A peer id as people see it: its first characters. */
