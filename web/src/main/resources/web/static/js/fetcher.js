@@ -196,6 +196,15 @@ export class PageFetch {
     this.state = 'cancelled';
     clearTimeout(this.timer);
     this.send({ type: 'unwant', hash: this.hash });
+    // a transfer under way stops, and what it received is thrown away (a big page's file with it)
+    if (this.channel) {
+      try {
+        this.channel.close();
+      } catch (e) {
+        // already closed
+      }
+    }
+    this.dl.reset();
   }
 
   /**
@@ -278,6 +287,7 @@ export class PageFetch {
     clearTimeout(this.timer);
     const connectLeft = this.signalledAt === null ? CONNECT_MS : CONNECT_MS - (performance.now() - this.signalledAt);
     this.state = 'receiving';
+    this.channel = channel;
     this.holder = peerId;
     this.startedAt = performance.now();
     this.firstByteAt = 0;
@@ -292,15 +302,20 @@ export class PageFetch {
         if (!this.firstByteAt) this.firstByteAt = performance.now();
         this.onUpdate();
       },
-    }).then((result) => {
+    }).then(async (result) => {
       if (this.state !== 'receiving') return;
       if (result.ok) {
         markOnce('content-verified');
+        const held = await this.dl.take();
+        if (this.state !== 'receiving') { // cancelled while a big page's file was being closed
+          held.dispose();
+          return;
+        }
         this.note(peerId, 'sent the page (' + this.dl.received + ' bytes, verified)');
         this.state = 'done';
         this.finishedAt = performance.now();
         this.onUpdate();
-        this.onDone(this.dl);
+        this.onDone(this.dl, held);
         return;
       }
       const culprit = this.blame(result, peerId);

@@ -184,9 +184,8 @@ export class Node extends EventTarget {
       unsizedMaxSize: this.unsizedMaxBytes,
       expectedSize: size,
       onUpdate: () => this.changed(),
-      onDone: (dl) => {
-        this.store.put({ hash, blob: dl.blob(), name: dl.name, mime: dl.mime });
-        dl.parts = []; // the Blob has its own copy: don't hold the page twice
+      onDone: (dl, held) => {
+        this.store.put({ hash, blob: held.blob, name: dl.name, mime: dl.mime, dispose: held.dispose });
         this.signaling.send({ type: 'unwant', hash });
         this.signaling.send({ type: 'have', hash });
         this.changed(true);

@@ -3,6 +3,7 @@
 // and verify SHA-256 when the announced size is reached. Nothing unverified ever leaves this module.
 
 import { Sha256, toHex } from './sha256.js';
+import { DISK_FROM, DiskSink, diskAvailable } from './disk.js';
 
 const MAX_NAME = 255;
 /** No message on the channel for this long while receiving: the holder stalled. */
@@ -30,6 +31,9 @@ export class Download {
    * (after bytes that did not verify, or when no byte is kept).
    */
   reset() {
+    if (this.sink) this.sink.discard();
+    /** @type {?DiskSink} where a big page's bytes go instead of `parts` and `hasher` (disk.js) */
+    this.sink = null;
     /** @type {ArrayBuffer[]} */
     this.parts = [];
     this.hasher = new Sha256();
@@ -41,9 +45,41 @@ export class Download {
     this.contributors = new Set();
   }
 
-  /** @returns {Blob} the verified bytes (only valid once `receiveChannel` resolved `ok`) */
-  blob() {
-    return new Blob(this.parts);
+  /** At a header: a big page from its first byte goes to a worker (and OPFS), off this thread and heap. */
+  chooseSink() {
+    if (this.received === 0 && !this.sink && this.size >= DISK_FROM && diskAvailable()) this.sink = new DiskSink(this.hash);
+  }
+
+  /** Takes one chunk (a sink takes the buffer itself: the caller must not use it after). */
+  append(buf) {
+    this.received += buf.byteLength; // before a sink takes the buffer (detached, it has no length)
+    if (this.sink) {
+      this.sink.append(buf);
+    } else {
+      this.parts.push(buf);
+      this.hasher.update(new Uint8Array(buf));
+    }
+  }
+
+  /** @returns {Promise<string>} the SHA-256 of the bytes received, once they are all hashed */
+  async hex() {
+    return this.sink ? this.sink.hex() : this.hasher.hex();
+  }
+
+  /**
+   * The verified bytes (only once `receiveChannel` resolved `ok`), and how to delete them when the page is
+   * no longer held; this Download lets go of them.
+   * @returns {Promise<{blob: Blob, dispose: () => void}>}
+   */
+  async take() {
+    if (this.sink) {
+      const sink = this.sink;
+      this.sink = null;
+      return { blob: await sink.finish(), dispose: () => sink.remove() };
+    }
+    const blob = new Blob(this.parts);
+    this.parts = []; // the Blob has its own copy: don't hold the page twice
+    return { blob, dispose: () => {} };
   }
 }
 
@@ -91,15 +127,20 @@ export function receiveChannel(channel, dl, opts = {}) {
       clearTimeout(timer);
       timer = setTimeout(() => finish({ ok: false, reason }), ms);
     };
+    // every byte is in: no more stall clock while the last chunks are hashed (in a worker for a big page)
     const verify = () => {
-      const actual = dl.hasher.hex();
-      if (actual === dl.hash) {
-        finish({ ok: true });
-      } else {
-        const contributors = [...dl.contributors];
-        dl.reset();
-        finish({ ok: false, reason: 'mismatch', contributors });
-      }
+      clearTimeout(timer);
+      const check = (actual) => {
+        if (settled) return;
+        if (actual === dl.hash) {
+          finish({ ok: true });
+        } else {
+          const contributors = [...dl.contributors];
+          dl.reset();
+          finish({ ok: false, reason: 'mismatch', contributors });
+        }
+      };
+      dl.hex().then(check, () => check(null));
     };
     const onOpen = () => {
       channel.send(JSON.stringify({ type: 'get', hash: dl.hash, offset: dl.received }));
@@ -126,6 +167,7 @@ export function receiveChannel(channel, dl, opts = {}) {
         if (problem) return finish({ ok: false, reason: problem, size: msg.size });
         headerSeen = true;
         dl.size = msg.size;
+        dl.chooseSink();
         if (typeof msg.name === 'string' && msg.name.length <= MAX_NAME && dl.name === undefined) dl.name = msg.name;
         if (typeof msg.mime === 'string' && msg.mime.length <= MAX_NAME && dl.mime === undefined) dl.mime = msg.mime;
         onProgress(dl);
@@ -136,9 +178,7 @@ export function receiveChannel(channel, dl, opts = {}) {
       const buf = ev.data instanceof ArrayBuffer ? ev.data : null;
       if (!buf || dl.received + buf.byteLength > dl.size) return finish({ ok: false, reason: 'protocol' });
       if (buf.byteLength === 0) return;
-      dl.parts.push(buf);
-      dl.hasher.update(new Uint8Array(buf));
-      dl.received += buf.byteLength;
+      dl.append(buf);
       dl.contributors.add(from);
       onProgress(dl);
       if (dl.received === dl.size) verify();

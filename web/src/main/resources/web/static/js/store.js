@@ -8,6 +8,7 @@
  * @property {string} [mime] media type hint (untrusted text)
  * @property {string} [key] a private page's key (from its link; never sent anywhere)
  * @property {string} [title] what people call it: a file's name or its text's first line, once known
+ * @property {() => void} [dispose] deletes what the page's bytes take outside memory (a big page's OPFS file)
  */
 
 /** Verified pages by hash. Anything that can `get(hash)` a Page can serve as a store. */
@@ -33,9 +34,11 @@ export class PageStore {
     return this.pages.get(hash);
   }
 
-  /** Forgets a page. */
+  /** Forgets a page (and deletes its file, if it has one). */
   remove(hash) {
+    const page = this.pages.get(hash);
     this.pages.delete(hash);
+    if (page && page.dispose) page.dispose();
   }
 
   /** @returns {boolean} */
