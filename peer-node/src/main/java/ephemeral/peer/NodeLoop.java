@@ -14,6 +14,7 @@ import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.signaling.SignalData;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ final class NodeLoop {
     final Map<String, PendingKeep> keeps = new HashMap<>();
 
     /** Pings sent with {@link PeerNode#sync}, oldest first; a pong answers the oldest. Owner thread only. */
-    final java.util.ArrayDeque<CompletableFuture<Void>> pings = new java.util.ArrayDeque<>();
+    final ArrayDeque<CompletableFuture<Void>> pings = new ArrayDeque<>();
 
     record PendingKeep(ClientMessage.Keep request, CompletableFuture<ServerMessage.Kept> answer) {
     }

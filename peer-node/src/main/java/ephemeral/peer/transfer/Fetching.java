@@ -132,8 +132,13 @@ public final class Fetching implements Receiver.Outcome {
         Fetch f = fetches.get(hash);
         if (f != null && f.started && f.channel == null && f.holder == null) {
             f.failures++;
-            f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+            backOff(f);
         }
+    }
+
+    /** The next want of {@code f} goes out after the retry pause its failures so far have earned. */
+    private static void backOff(Fetch f) {
+        f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
     }
 
     /** Only the holder the server routed us to may offer a connection for a page, and only while we wait. */
@@ -280,7 +285,7 @@ public final class Fetching implements Receiver.Outcome {
         if (fault == Fault.SILENT) {
             want(f);
         } else {
-            f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
+            backOff(f);
         }
     }
 

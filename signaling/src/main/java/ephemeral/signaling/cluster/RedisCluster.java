@@ -315,7 +315,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
         for (String other : sync.smembers(NODES)) {
             if (!other.equals(node) && sync.exists(ClusterWire.lease(other)) == 1) {
                 live.add(other);
-                hub.remoteReload(other, ClusterWire.parseEntries(sync.smembers(ClusterWire.entries(other))));
+                reload(other);
             }
         }
         for (String known : hub.remoteNodes()) {
@@ -324,6 +324,11 @@ public final class RedisCluster implements Replica, AutoCloseable {
             }
         }
         liveNodes = live.size() + 1;
+    }
+
+    /** Replaces what this node knows of {@code other} by the entry set {@code other} keeps in Redis. */
+    private void reload(String other) {
+        hub.remoteReload(other, ClusterWire.parseEntries(sync.smembers(ClusterWire.entries(other))));
     }
 
     private void heartbeat() {
@@ -405,26 +410,32 @@ public final class RedisCluster implements Replica, AutoCloseable {
             case UNWANTED -> hub.remoteUnwant(w[2], w[3]);
             case VOLUNTEERED -> hub.remoteVolunteer(from, w[2], w[3]);
             case LEFT -> hub.remoteLeft(w[2]);
-            case RELOAD -> hub.remoteReload(from, ClusterWire.parseEntries(sync.smembers(ClusterWire.entries(from))));
+            case RELOAD -> reload(from);
             default -> LOG.debug("unknown cluster event {}", w[1]);
         }
     }
 
+    /** A message on this node's own channel; a relayed frame or answer is the rest of its line. */
     private void applyDirect(String message) {
-        int first = message.indexOf(' ');
-        int second = message.indexOf(' ', first + 1);
-        String op = message.substring(0, first);
-        if (op.equals(FRAME)) {
-            hub.remoteFrame(message.substring(first + 1, second), message.substring(second + 1));
-        } else if (op.equals(KEEP_ANSWER)) {
-            hub.remoteKeepAnswer(message.substring(first + 1, second), message.substring(second + 1));
-        } else if (op.equals(REQUEST) || op.equals(KEEP_REQUEST)) {
-            String[] w = message.split(" ", 5);
-            if (op.equals(REQUEST)) {
+        String op = message.substring(0, message.indexOf(' '));
+        switch (op) {
+            case FRAME -> {
+                String[] w = message.split(" ", 3);
+                hub.remoteFrame(w[1], w[2]);
+            }
+            case KEEP_ANSWER -> {
+                String[] w = message.split(" ", 3);
+                hub.remoteKeepAnswer(w[1], w[2]);
+            }
+            case REQUEST -> {
+                String[] w = message.split(" ", 4);
                 hub.remoteRequest(w[1], w[2], w[3]);
-            } else {
+            }
+            case KEEP_REQUEST -> {
+                String[] w = message.split(" ", 5);
                 hub.remoteKeepRequest(w[1], w[2], w[3], w[4]);
             }
+            default -> LOG.debug("unknown cluster message {}", op);
         }
     }
 

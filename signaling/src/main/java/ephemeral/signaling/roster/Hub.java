@@ -55,7 +55,6 @@ public final class Hub {
     private final AtomicLong peersMessagesSent = new AtomicLong();
     /** Stand-ins for peers of other cluster nodes, by node. */
     private final Map<String, Set<Peer>> remote = new HashMap<>();
-    private int remotePeers;
     private volatile Replica replica = Replica.NONE;
 
     /**
@@ -116,7 +115,6 @@ public final class Hub {
             if (ofNode.isEmpty()) {
                 remote.remove(peer.node);
             }
-            remotePeers--;
         }
         keeper.disconnect(peer);
         long now = System.nanoTime();
@@ -428,7 +426,6 @@ public final class Hub {
         Peer stand = new Peer(peerId, frame -> replica.deliver(node, peerId, frame), source, node);
         peers.put(peerId, stand);
         remote.computeIfAbsent(node, n -> new HashSet<>()).add(stand);
-        remotePeers++;
         return stand;
     }
 
@@ -654,9 +651,9 @@ public final class Hub {
     }
 
     public RosterStats stats() {
-
         synchronized (lock) {
-            return new RosterStats(peers.size() - remotePeers, remotePeers, remote.size(), pages.size(), holderEntries, wanterEntries,
+            int remotePeers = remote.values().stream().mapToInt(Set::size).sum();
+            return new RosterStats(peers.size() - remotePeers, remotePeers, pages.size(), holderEntries, wanterEntries,
                     router.requestsRouted.get(), router.requestsDeferred.get(), reports.get(), signalsRelayed.get(),
                     peersMessagesSent.get(), keeper.volunteers(), keeper.keepsAsked.get(), keeper.keepsKept.get(),
                     keeper.keepsRefused.get(), keeper.weakNotices.get());
@@ -664,7 +661,7 @@ public final class Hub {
     }
 
     /** {@code connections} are this node's; the rest is cluster-wide (the rosters are replicated). */
-    public record RosterStats(int connections, int remotePeers, int remoteNodes, int pages, int holders, int wanters,
+    public record RosterStats(int connections, int remotePeers, int pages, int holders, int wanters,
                               long requestsRouted, long requestsDeferred, long reports, long signalsRelayed,
                               long peersMessagesSent, int volunteers, long keepsAsked, long keepsKept,
                               long keepsRefused, long weakNotices) {

@@ -56,8 +56,8 @@ export class DiskSink {
       else w.resolve(ev.data);
     };
     this.name = hash + '-' + Math.random().toString(36).slice(2, 8);
-    /** Resolves true once the bytes go to OPFS, false when they are kept in the worker's memory. */
-    this.onDisk = this.call({ op: 'open', dir: TAB, name: this.name }).then((r) => r.disk, () => false);
+    // OPFS, or the worker's memory if it refuses: the worker decides, and the chunks queued meanwhile wait
+    this.call({ op: 'open', dir: TAB, name: this.name }).catch(() => {});
   }
 
   call(msg, transfer = []) {
