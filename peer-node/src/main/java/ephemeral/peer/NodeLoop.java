@@ -9,6 +9,7 @@ import ephemeral.peer.store.PageStore;
 import ephemeral.peer.transfer.Counters;
 import ephemeral.peer.transfer.Fetching;
 import ephemeral.peer.transfer.Serving;
+import ephemeral.peer.transfer.Spool;
 import ephemeral.protocol.ErrorCode;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
@@ -57,6 +58,7 @@ final class NodeLoop {
     final Fetching fetching;
     private final Serving serving;
     final Counters counters = new Counters();
+    final Spool spool;
     final CountDownLatch welcomed = new CountDownLatch(1);
     volatile String peerId;
     private int maxHashesPerMessage;
@@ -75,6 +77,7 @@ final class NodeLoop {
     NodeLoop(PeerConfig config, PageStore store) {
         this.config = config;
         this.store = store;
+        this.spool = new Spool(config.spoolBase());
         int n = NODES.incrementAndGet();
         this.ownerThread = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "peer-node-" + n));
         this.ownerThread.setRemoveOnCancelPolicy(true);
@@ -126,7 +129,7 @@ final class NodeLoop {
         }, config.idleLinkTimeout().toMillis(), Math.max(15_000, stall * 3));
         this.serving = new Serving(store, links, ownerThread, pumps, counters, config.maxConcurrentServes(),
                 config.maxPageBytes(), stall);
-        this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), stall);
+        this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), spool, stall);
         this.fetching.setLinkTrouble(links::whyNotConnected);
     }
 
@@ -265,6 +268,7 @@ final class NodeLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        spool.close(); // received pages held without a store go with the node
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxConcurrentServes transfers served at once; more are refused with {@code busy} [64]
  * @param memoryBudgetBytes bytes of pages held in memory (a page beyond it is refused) [512 MiB]
  * @param storeDir        when set, held pages live in this directory (and survive restarts) instead of memory [none]
+ * @param spoolDir        where pages of 8 MiB or more are written as they arrive [inside storeDir, else the
+ *                        system's temporary folder]; a folder of this node's inside it is deleted when it closes
  * @param connectTimeout  how long {@link PeerNode#start} waits for the first signaling {@code welcome} [10 s]
  * @param stallTimeout    a holder that opens no channel / sends no byte for this long is given up on [5 s]
  * @param idleLinkTimeout a peer connection with no open channel for this long is closed [30 s]
@@ -25,6 +27,7 @@ public record PeerConfig(
         int maxConcurrentServes,
         long memoryBudgetBytes,
         Path storeDir,
+        Path spoolDir,
         Duration connectTimeout,
         Duration stallTimeout,
         Duration idleLinkTimeout,
@@ -34,8 +37,8 @@ public record PeerConfig(
         if (server == null) {
             throw new IllegalArgumentException("server");
         }
-        if (maxPageBytes <= 0 || maxPageBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("maxPageBytes must be in 1.." + (Integer.MAX_VALUE - 8));
+        if (maxPageBytes <= 0) {
+            throw new IllegalArgumentException("maxPageBytes must be > 0");
         }
         if (maxConcurrentServes <= 0) {
             throw new IllegalArgumentException("maxConcurrentServes must be > 0");
@@ -46,53 +49,65 @@ public record PeerConfig(
     }
 
     public static PeerConfig defaults() {
-        return new PeerConfig(ServerUrl.parse("http://localhost:8080"), 64L << 20, 64, 512L << 20, null,
+        return new PeerConfig(ServerUrl.parse("http://localhost:8080"), 64L << 20, 64, 512L << 20, null, null,
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ofMillis(Timeouts.SERVER_SILENT_MS));
     }
 
     public PeerConfig withServer(String url) {
-        return new PeerConfig(ServerUrl.parse(url), maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir,
+        return new PeerConfig(ServerUrl.parse(url), maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir,
                 connectTimeout, stallTimeout, idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMaxPageBytes(long v) {
-        return new PeerConfig(server, v, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+        return new PeerConfig(server, v, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
                 stallTimeout, idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMaxConcurrentServes(int v) {
-        return new PeerConfig(server, maxPageBytes, v, memoryBudgetBytes, storeDir, connectTimeout, stallTimeout,
+        return new PeerConfig(server, maxPageBytes, v, memoryBudgetBytes, storeDir, spoolDir, connectTimeout, stallTimeout,
                 idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withMemoryBudgetBytes(long v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, v, storeDir, connectTimeout, stallTimeout,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, v, storeDir, spoolDir, connectTimeout, stallTimeout,
                 idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withStoreDir(Path v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, v, connectTimeout,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, v, spoolDir, connectTimeout,
                 stallTimeout, idleLinkTimeout, serverSilence);
     }
 
+    public PeerConfig withSpoolDir(Path v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, v, connectTimeout,
+                stallTimeout, idleLinkTimeout, serverSilence);
+    }
+
+    /** The folder this node's spool folder is made in: {@link #spoolDir}, or its default. */
+    public Path spoolBase() {
+        return spoolDir != null ? spoolDir
+                : storeDir != null ? storeDir.resolve(".partial")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     public PeerConfig withConnectTimeout(Duration v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, v, stallTimeout,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, v, stallTimeout,
                 idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withStallTimeout(Duration v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout, v,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout, v,
                 idleLinkTimeout, serverSilence);
     }
 
     public PeerConfig withIdleLinkTimeout(Duration v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
                 stallTimeout, v, serverSilence);
     }
 
     public PeerConfig withServerSilence(Duration v) {
-        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, connectTimeout,
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
                 stallTimeout, idleLinkTimeout, v);
     }
 }

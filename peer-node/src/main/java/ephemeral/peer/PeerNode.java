@@ -1,6 +1,7 @@
 package ephemeral.peer;
 
 import ephemeral.peer.rtc.Rtc;
+import ephemeral.peer.store.Body;
 import ephemeral.peer.store.DiskStore;
 import ephemeral.peer.store.MemoryStore;
 import ephemeral.peer.store.Page;
@@ -82,15 +83,35 @@ public final class PeerNode implements AutoCloseable {
         return page.hash();
     }
 
-    /** Holds and serves a file's bytes (its name and probed MIME type go along as hints). */
-    public String share(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        return share(bytes, file.getFileName().toString(), Files.probeContentType(file));
+    /**
+     * Holds and serves a body (bytes, or a file served from where it lies, read a block at a time) with
+     * optional name and MIME type hints; returns the page's hash, read from the body once.
+     */
+    public String share(Body body, String name, String mime) throws IOException {
+        Page page = new Page(body.sha256(), body, name, mime);
+        hold(page);
+        return page.hash();
     }
 
-    /** Fetches a page once (verified), without holding it. */
+    /**
+     * Holds and serves a file (its name and probed MIME type go along as hints): read now if it is small,
+     * else served from where it lies ({@link Body#ofFile}), so it must stay as it is while shared.
+     */
+    public String share(Path file) throws IOException {
+        return share(Body.ofFile(file), file.getFileName().toString(), Files.probeContentType(file));
+    }
+
+    /** Fetches a small page once (verified), without holding it, into memory. */
     public byte[] get(String hash, Duration timeout) throws PageUnavailableException {
-        return await(fetch(hash, false, timeout), hash).bytes();
+        return getPage(hash, timeout).bytes();
+    }
+
+    /**
+     * Fetches a page once (verified), without holding it. A page of 8 MiB or more arrives in a spool file
+     * (see {@link PeerConfig#spoolDir}), which lasts until this node closes: read or move it before.
+     */
+    public Page getPage(String hash, Duration timeout) throws PageUnavailableException {
+        return await(fetch(hash, false, timeout), hash);
     }
 
     /** Fetches a page (verified) and from then on holds and serves it. */
@@ -118,6 +139,7 @@ public final class PeerNode implements AutoCloseable {
                 try {
                     hold(page);
                 } catch (RuntimeException e) {
+                    page.body().release();
                     loop.signaling.send(new ClientMessage.Unwant(hash));
                     result.completeExceptionally(e);
                     return;

@@ -4,12 +4,16 @@ import ephemeral.peer.PageUnavailableException;
 import ephemeral.peer.PeerNode;
 import ephemeral.peer.SignalingUnavailableException;
 import ephemeral.peer.privacy.PrivatePage;
+import ephemeral.peer.store.AtomicFiles;
+import ephemeral.peer.store.Body;
+import ephemeral.peer.store.Page;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -63,11 +67,14 @@ final class GetCommand implements Callable<Integer> {
                 return Main.IO_ERROR;
             }
         }
-        byte[] bytes;
-        try (PeerNode node = PeerNode.start(common.config(server).withMaxPageBytes(maxPageBytes))) {
+        // spooled beside the output file, a big page ends there by a rename
+        Path spool = toFile ? Path.of(output).toAbsolutePath().getParent() : null;
+        try (PeerNode node = PeerNode.start(common.config(server).withMaxPageBytes(maxPageBytes).withSpoolDir(spool))) {
+            Page got;
             try (Progress p = new Progress(node, page.hash(), !common.quiet)) {
-                bytes = node.get(page.hash(), timeout);
+                got = node.getPage(page.hash(), timeout);
             }
+            return deliver(got, toFile, err); // before the node closes, which deletes its spool
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;
@@ -78,15 +85,19 @@ final class GetCommand implements Callable<Integer> {
             err.println("error: " + Files2.reason(e));
             return Main.IO_ERROR;
         }
-        int received = bytes.length;
-        if (page.key() == null && PrivatePage.isSealed(bytes)) {
+    }
+
+    /** Writes a verified page where it was asked for: decrypted if the link has a key, streamed if not. */
+    private int deliver(Page got, boolean toFile, PrintWriter err) throws IOException {
+        Body body = got.body();
+        if (page.key() == null && PrivatePage.isSealed(head(body))) {
             err.println("error: page " + page.hash() + " is private and this link has no key (the #k=… part): "
                     + "ask whoever shared it for the whole link");
             return Main.PAGE_UNAVAILABLE;
         }
         if (page.key() != null) {
             try {
-                bytes = PrivatePage.open(bytes, page.key());
+                body = Body.of(PrivatePage.open(body.readAll(), page.key())); // private pages open in memory
             } catch (GeneralSecurityException e) {
                 err.println("error: page " + page.hash() + " arrived and matches its address, but the key in the link does not open it ("
                         + e.getMessage() + ")");
@@ -94,28 +105,43 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         if (!common.quiet) {
-            err.println("verified " + page.hash() + " (" + received + " bytes" + (page.key() != null ? ", decrypted to " + bytes.length : "") + ")");
+            err.println("verified " + page.hash() + " (" + got.size() + " bytes" + (page.key() != null ? ", decrypted to " + body.size() : "") + ")");
         }
-        if (output == null && System.console() != null && !isText(bytes)) {
-            err.println("error: the page is binary (" + bytes.length + " bytes) and stdout is a terminal: "
+        if (output == null && System.console() != null && !isText(body)) {
+            err.println("error: the page is binary (" + body.size() + " bytes) and stdout is a terminal: "
                     + "give -o FILE, or -o - to write it here anyway");
             return Main.USAGE;
         }
         try {
             if (!toFile) {
-                System.out.write(bytes);
+                try (InputStream in = body.openAt(0)) {
+                    in.transferTo(System.out);
+                }
                 System.out.flush();
             } else {
-                Files.write(Path.of(output), bytes);
+                AtomicFiles.write(Path.of(output), body);
                 if (!common.quiet) {
-                    err.println("wrote " + bytes.length + " bytes to " + output);
+                    err.println("wrote " + body.size() + " bytes to " + output);
                 }
             }
-        } catch (IOException e) {
-            err.println("error: cannot write " + output + ": " + Files2.reason(e));
+        } catch (IOException | UncheckedIOException e) {
+            IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            err.println("error: cannot write " + output + ": " + Files2.reason(cause));
             return Main.IO_ERROR;
         }
         return 0;
+    }
+
+    /** Enough of the first bytes to tell a private page by its magic. */
+    private static byte[] head(Body body) throws IOException {
+        try (InputStream in = body.openAt(0)) {
+            return in.readNBytes(64);
+        }
+    }
+
+    /** Text, for a terminal: a page of 8 MiB or more is not shown on one, whatever it holds. */
+    private static boolean isText(Body body) {
+        return body.size() < 8 << 20 && isText(body.readAll());
     }
 
     /** UTF-8 without control characters other than tab, newline, carriage return, form feed and escape. */

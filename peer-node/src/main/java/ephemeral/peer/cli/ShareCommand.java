@@ -2,7 +2,9 @@ package ephemeral.peer.cli;
 
 import ephemeral.peer.PeerNode;
 import ephemeral.peer.SignalingUnavailableException;
+import ephemeral.peer.store.Body;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +57,8 @@ final class ShareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private record Input(byte[] bytes, String name, String mime) {}
+    /** A big file is shared from where it lies (hashed and served a block at a time); stdin is read into memory. */
+    private record Input(Body body, String name, String mime) {}
 
     @Override
     public Integer call() {
@@ -65,16 +68,19 @@ final class ShareCommand implements Callable<Integer> {
         for (String f : files) {
             try {
                 if (f.equals("-")) {
-                    inputs.add(new Input(System.in.readAllBytes(), null, null));
+                    inputs.add(new Input(Body.of(System.in.readAllBytes()), null, null));
                 } else {
                     Path p = Path.of(f);
-                    inputs.add(new Input(Files.readAllBytes(p), p.getFileName().toString(), probe(p)));
+                    try (InputStream probeRead = Files.newInputStream(p)) {
+                        probeRead.read(); // a missing, unreadable or directory path fails here, as it would later
+                    }
+                    inputs.add(new Input(Body.ofFile(p), p.getFileName().toString(), probe(p)));
                 }
             } catch (IOException e) {
                 err.println("error: cannot read " + f + ": " + Files2.reason(e));
                 return Main.IO_ERROR;
             }
-            if (inputs.get(inputs.size() - 1).bytes().length > serving.maxPageBytes) {
+            if (inputs.get(inputs.size() - 1).body().size() > serving.maxPageBytes) {
                 err.println("error: " + f + " is larger than --max-page-size (" + serving.maxPageBytes + " bytes)");
                 return Main.IO_ERROR;
             }
@@ -95,18 +101,22 @@ final class ShareCommand implements Callable<Integer> {
                 Input in = inputs.get(i);
                 String link;
                 if (privately) {
-                    PrivatePage.Sealed sealed = PrivatePage.seal(in.bytes());
+                    PrivatePage.Sealed sealed = PrivatePage.seal(in.body().readAll()); // sealed in memory
                     String hash = node.share(sealed.bytes(), in.name(), in.mime());
                     hashes.add(hash);
                     link = node.link(hash) + "&k=" + sealed.key();
                 } else {
-                    String hash = node.share(in.bytes(), in.name(), in.mime());
+                    String hash = node.share(in.body(), in.name(), in.mime());
                     hashes.add(hash);
                     link = node.link(hash);
                 }
                 // the link first, as the one field a script needs; the file it came from after two spaces
                 System.out.println(link + "  " + files.get(i));
             }
+        } catch (IOException e) {
+            err.println("error: cannot read " + files.get(hashes.size()) + ": " + Files2.reason(e));
+            node.close();
+            return Main.IO_ERROR;
         } catch (RuntimeException e) {
             err.println("error: " + e.getMessage());
             node.close();

@@ -1,7 +1,6 @@
 package ephemeral.peer.store;
 
 import ephemeral.protocol.Ids;
-import ephemeral.protocol.Sha256;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pages as files {@code DIR/<hash>}, read from disk on each request so memory stays flat however
- * many pages a seed keeps. Files are re-verified when the store opens: a corrupted file is skipped
+ * Pages as files {@code DIR/<hash>}, read from disk a chunk at a time as they are served, so memory stays
+ * flat however many (and however large) pages a seed keeps. A page received into a spool file on the
+ * same filesystem (by default {@code DIR/.partial}) moves in by a rename. Files are re-verified when the store opens: a corrupted file is skipped
  * (and reported) rather than served.
  */
 public final class DiskStore implements PageStore {
@@ -36,13 +36,13 @@ public final class DiskStore implements PageStore {
                 if (!Ids.isHash(name) || !Files.isRegularFile(f)) {
                     continue;
                 }
-                byte[] bytes = Files.readAllBytes(f);
-                if (!Sha256.of(bytes).equals(name)) {
+                long size = Files.size(f);
+                if (!new Body.File(f, size, false).sha256().equals(name)) {
                     LOG.warn("skipping {}: its bytes do not match its name", f);
                     continue;
                 }
-                sizes.put(name, (long) bytes.length);
-                used += bytes.length;
+                sizes.put(name, size);
+                used += size;
             }
         }
     }
@@ -55,23 +55,16 @@ public final class DiskStore implements PageStore {
         if (used + page.size() > maxBytes) {
             return false;
         }
-        AtomicFiles.write(dir.resolve(page.hash()), page.bytes());
-        sizes.put(page.hash(), (long) page.size());
+        AtomicFiles.write(dir.resolve(page.hash()), page.body());
+        sizes.put(page.hash(), page.size());
         used += page.size();
         return true;
     }
 
     @Override
     public Optional<Page> get(String hash) {
-        if (!sizes.containsKey(hash)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Page(hash, Files.readAllBytes(dir.resolve(hash)), null, null));
-        } catch (IOException e) {
-            LOG.warn("cannot read page {}: {}", hash, e.toString());
-            return Optional.empty();
-        }
+        Long size = sizes.get(hash);
+        return size == null ? Optional.empty() : Optional.of(new Page(hash, new Body.File(dir.resolve(hash), size, false), null, null));
     }
 
     @Override

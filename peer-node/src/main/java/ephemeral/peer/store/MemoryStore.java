@@ -5,7 +5,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Pages in memory under a byte budget. A page that does not fit is refused rather than evicting
+ * Pages held for as long as the peer runs, under a byte budget: in memory, or (pages received into a
+ * spool file, or shared from the user's file) on disk, read as served. A page that does not fit is refused rather than evicting
  * another: what a seed was told to hold must stay served (the caller reports the refusal).
  */
 public final class MemoryStore implements PageStore {
@@ -22,11 +23,12 @@ public final class MemoryStore implements PageStore {
         if (pages.containsKey(page.hash())) {
             return true;
         }
-        if (used + page.size() > budgetBytes) {
+        long memory = inMemory(page);
+        if (used + memory > budgetBytes) {
             return false;
         }
         pages.put(page.hash(), page);
-        used += page.size();
+        used += memory;
         return true;
     }
 
@@ -44,13 +46,19 @@ public final class MemoryStore implements PageStore {
     public synchronized void remove(String hash) {
         Page p = pages.remove(hash);
         if (p != null) {
-            used -= p.size();
+            used -= inMemory(p);
+            p.body().release();
         }
     }
 
     @Override
     public Set<String> hashes() {
         return Set.copyOf(pages.keySet());
+    }
+
+    /** The budget is for the heap: a page kept in a file costs none of it. */
+    private static long inMemory(Page page) {
+        return page.body() instanceof Body.Memory ? page.size() : 0;
     }
 
     @Override

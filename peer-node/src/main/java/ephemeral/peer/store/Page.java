@@ -4,15 +4,20 @@ import ephemeral.protocol.Ids;
 import ephemeral.protocol.Sha256;
 
 /**
- * A held page. {@code name} and {@code mime} are optional, untrusted hints (null when unknown).
- * The bytes are never copied defensively: pages can be large and are treated as immutable.
+ * A held page: its verified {@link Body} (memory or a file). {@code name} and {@code mime} are optional,
+ * untrusted hints (null when unknown).
  */
-public record Page(String hash, byte[] bytes, String name, String mime) {
+public record Page(String hash, Body body, String name, String mime) {
     public Page {
         Ids.requireHash(hash);
-        if (bytes == null) {
-            throw new IllegalArgumentException("bytes");
+        if (body == null) {
+            throw new IllegalArgumentException("body");
         }
+    }
+
+    /** A page in memory; the array is not copied. */
+    public Page(String hash, byte[] bytes, String name, String mime) {
+        this(hash, Body.of(bytes), name, mime);
     }
 
     /** A page whose hash is computed from its bytes. */
@@ -20,7 +25,12 @@ public record Page(String hash, byte[] bytes, String name, String mime) {
         return new Page(Sha256.of(bytes), bytes, name, mime);
     }
 
-    public int size() {
-        return bytes.length;
+    public long size() {
+        return body.size();
+    }
+
+    /** The whole page in one array: only for pages known to be small (see {@link Body#readAll}). */
+    public byte[] bytes() {
+        return body.readAll();
     }
 }

@@ -19,7 +19,7 @@ final class Fetch {
     final String hash;
     final CompletableFuture<Page> result = new CompletableFuture<>();
     final Exclusions exclusions = new Exclusions();
-    /** Holders whose bytes are in {@link #buf}: who to blame if the whole does not verify. */
+    /** Holders whose bytes are in {@link #sink}: who to blame if the whole does not verify. */
     final Set<String> contributors = new LinkedHashSet<>();
     final long deadlineNanos;
     boolean hold;
@@ -44,7 +44,8 @@ final class Fetch {
     boolean headerSeen;
     volatile long size = -1;
     volatile long received;
-    byte[] buf;
+    /** The bytes received so far, in order (null before the first header). */
+    Sink sink;
     MessageDigest digest = Sha256.digest();
     String name;
     String mime;
@@ -85,7 +86,10 @@ final class Fetch {
 
     /** Forgets every byte (they did not verify, or will not be resumed). */
     void resetBytes() {
-        buf = null;
+        if (sink != null) {
+            sink.discard();
+            sink = null;
+        }
         received = 0;
         digest = Sha256.digest();
         contributors.clear();

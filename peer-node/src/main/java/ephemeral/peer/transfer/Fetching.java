@@ -7,6 +7,7 @@ import ephemeral.peer.transfer.Exclusions.Fault;
 import ephemeral.protocol.Ids;
 import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.signaling.ClientMessage;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -40,6 +41,7 @@ public final class Fetching implements Receiver.Outcome {
     private final Consumer<ClientMessage> signaling;
     private final Counters counters;
     private final long maxPageBytes;
+    private final Spool spool;
     private final long stallNanos;
     private final Map<String, Fetch> fetches = new HashMap<>();
     private final ArrayDeque<Fetch> queued = new ArrayDeque<>();
@@ -48,10 +50,12 @@ public final class Fetching implements Receiver.Outcome {
     /** Why the connection to a peer has not come up, in words, or null when nothing says so. */
     private Function<String, String> linkTrouble = peer -> null;
 
-    public Fetching(Consumer<ClientMessage> signaling, Counters counters, long maxPageBytes, long stallMillis) {
+    public Fetching(Consumer<ClientMessage> signaling, Counters counters, long maxPageBytes, Spool spool,
+                    long stallMillis) {
         this.signaling = signaling;
         this.counters = counters;
         this.maxPageBytes = maxPageBytes;
+        this.spool = spool;
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
     }
 
@@ -200,7 +204,7 @@ public final class Fetching implements Receiver.Outcome {
         f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
         f.lastProgressNanos = System.nanoTime();
         f.channelNanos = f.lastProgressNanos;
-        Receiver receiver = new Receiver(f, maxPageBytes, counters, this);
+        Receiver receiver = new Receiver(f, maxPageBytes, spool, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
             failed(f, "could not send get", Fault.REFUSED);
@@ -246,6 +250,12 @@ public final class Fetching implements Receiver.Outcome {
                 (f.headerNanos - f.channelNanos) / 1_000_000,
                 String.format("%.1f", page.size() / Math.max(1e-3, (now - f.headerNanos) / 1e9) / 1e6));
         finish(f, page, null);
+    }
+
+    @Override
+    public void broken(Fetch f, IOException e) {
+        LOG.warn("page {}…: cannot store what arrives: {}", f.hash.substring(0, 12), e.toString());
+        finish(f, null, new IOException("cannot store page " + f.hash + ": " + e.getMessage(), e));
     }
 
     /** Gives up on the current holder and schedules the next want after the backoff. */
@@ -349,6 +359,7 @@ public final class Fetching implements Receiver.Outcome {
         if (page != null) {
             f.result.complete(page);
         } else {
+            f.resetBytes();
             f.result.completeExceptionally(error);
         }
     }

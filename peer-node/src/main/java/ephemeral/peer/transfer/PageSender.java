@@ -4,7 +4,8 @@ import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.store.Page;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.transfer.TransferMessage;
-import java.util.Arrays;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,29 +42,33 @@ final class PageSender implements Runnable {
         boolean complete = false;
         long sent = 0;
         try {
-            byte[] bytes = page.bytes();
-            String header = Codec.encode(new TransferMessage.Header(page.hash(), bytes.length, offset,
+            long size = page.size();
+            String header = Codec.encode(new TransferMessage.Header(page.hash(), size, offset,
                     page.name(), page.mime()));
             if (!channel.sendText(header)) {
                 return;
             }
-            int pos = (int) offset;
-            while (pos < bytes.length) {
-                int n = Math.min(CHUNK, bytes.length - pos);
-                if (!awaitRoom(MAX_QUEUED - n)) {
-                    return;
+            // read a chunk at a time, from memory or disk alike: a page of gigabytes is never read whole
+            try (InputStream in = page.body().openAt(offset)) {
+                long pos = offset;
+                while (pos < size) {
+                    int n = (int) Math.min(CHUNK, size - pos);
+                    byte[] chunk = in.readNBytes(n);
+                    if (chunk.length != n) {
+                        return; // the file shrank under us: the wanter's stall clock moves it on
+                    }
+                    if (!awaitRoom(MAX_QUEUED - n) || !channel.send(chunk, true)) {
+                        return;
+                    }
+                    pos += n;
+                    sent += n;
                 }
-                if (!channel.send(Arrays.copyOfRange(bytes, pos, pos + n), true)) {
-                    return;
-                }
-                pos += n;
-                sent += n;
             }
             // Every byte is queued. If the channel closes before the queue drains, it is the wanter closing
             // it after verifying (it only closes early when giving up, and then it also re-wants).
             awaitRoom(0);
             complete = true;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             complete = false;
         } finally {
             done.finished(complete, sent);

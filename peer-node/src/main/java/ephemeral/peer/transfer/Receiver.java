@@ -1,16 +1,17 @@
 package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
+import ephemeral.peer.store.Body;
 import ephemeral.peer.store.Page;
 import ephemeral.peer.transfer.Exclusions.Fault;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.Sha256;
 import ephemeral.protocol.transfer.TransferMessage;
-import java.util.Arrays;
+import java.io.IOException;
 
 /**
  * The wanter's side of one attempt on one {@code page} channel (docs/protocol.md §2): sends {@code get}
- * from the bytes already held, takes one {@code header}, appends the bytes to the {@link Fetch} while
+ * from the bytes already held, takes one {@code header}, appends the bytes to the {@link Fetch}'s {@link Sink} while
  * hashing them, and verifies the whole when the announced size is reached. It reports how the attempt
  * ended; deciding what to do next is {@link Fetching}'s job. Runs on the owner's executor.
  */
@@ -21,16 +22,21 @@ final class Receiver implements Channel.Listener {
         void verified(Fetch f, Page page);
 
         void failed(Fetch f, String why, Fault fault);
+
+        /** This peer could not store the bytes (a full disk): no holder is to blame, the fetch fails. */
+        void broken(Fetch f, IOException e);
     }
 
     private final Fetch f;
     private final long maxPageBytes;
+    private final Spool spool;
     private final Counters counters;
     private final Outcome outcome;
 
-    Receiver(Fetch f, long maxPageBytes, Counters counters, Outcome outcome) {
+    Receiver(Fetch f, long maxPageBytes, Spool spool, Counters counters, Outcome outcome) {
         this.f = f;
         this.maxPageBytes = maxPageBytes;
+        this.spool = spool;
         this.counters = counters;
         this.outcome = outcome;
     }
@@ -86,9 +92,13 @@ final class Receiver implements Channel.Listener {
             f.headerSeen = true;
             f.size = h.size();
             f.headerNanos = System.nanoTime();
-            if (f.buf == null) {
-                // grown as bytes arrive: a header alone must not make us allocate its whole size
-                f.buf = new byte[(int) Math.min(h.size(), 1 << 20)];
+            if (f.sink == null) {
+                try {
+                    f.sink = Sink.open(h.size(), spool, f.hash);
+                } catch (IOException e) {
+                    outcome.broken(f, e);
+                    return;
+                }
                 f.name = h.name();
                 f.mime = h.mime();
             }
@@ -112,10 +122,12 @@ final class Receiver implements Channel.Listener {
             outcome.failed(f, "more bytes than announced", Fault.BAD_BYTES);
             return;
         }
-        if (f.received + bytes.length > f.buf.length) {
-            f.buf = Arrays.copyOf(f.buf, (int) Math.min(f.size, Math.max(f.buf.length * 2L, f.received + bytes.length)));
+        try {
+            f.sink.append(bytes);
+        } catch (IOException e) {
+            outcome.broken(f, e);
+            return;
         }
-        System.arraycopy(bytes, 0, f.buf, (int) f.received, bytes.length);
         f.digest.update(bytes);
         f.received += bytes.length;
         f.contributors.add(c.remotePeer());
@@ -143,8 +155,15 @@ final class Receiver implements Channel.Listener {
                     f.contributors.size() > 1 ? Fault.CONFLICT : Fault.BAD_BYTES);
             return;
         }
+        Body body;
+        try {
+            body = f.sink.finish(f.size);
+        } catch (IOException e) {
+            outcome.broken(f, e);
+            return;
+        }
+        f.sink = null; // the page owns the bytes now
         counters.pagesFetched.incrementAndGet();
-        byte[] bytes = f.buf.length == f.size ? f.buf : Arrays.copyOf(f.buf, (int) f.size);
-        outcome.verified(f, new Page(f.hash, bytes, f.name, f.mime));
+        outcome.verified(f, new Page(f.hash, body, f.name, f.mime));
     }
 }

@@ -21,8 +21,14 @@ final class Cli {
     }
 
     static Cli start(String... args) throws IOException {
+        return startJvm(List.of(), args);
+    }
+
+    /** Starts the CLI in a JVM with these options (e.g. a small heap, and exit on running out of it). */
+    static Cli startJvm(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
@@ -36,12 +42,16 @@ final class Cli {
 
     /** Runs to completion and returns the exit code. */
     static Cli run(String... args) throws Exception {
-        Cli c = start(args);
-        if (!c.process.waitFor(60, TimeUnit.SECONDS)) {
-            c.process.destroyForcibly();
-            throw new AssertionError("CLI did not exit: " + c.stderr());
+        return start(args).waitFor(60);
+    }
+
+    /** Waits for the process to exit, failing if it takes longer than {@code seconds}. */
+    Cli waitFor(long seconds) throws Exception {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("CLI did not exit: " + stderr());
         }
-        return c;
+        return this;
     }
 
     int exitCode() {
