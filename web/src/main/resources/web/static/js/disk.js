@@ -3,9 +3,17 @@
 // Origin Private File System. Each tab writes only to its own folder, `recv/<tab>`, and holds a Web Lock
 // of that name while it lives; a tab that starts deletes the folders whose lock nobody holds (tabs that
 // closed or crashed), so pages never outlive the tabs that held them.
+//
+// A big page whose size the link gives is received into `partial/<hash>` instead, under a Web Lock
+// `ephemeral-partial-<hash>` (one tab at a time): a reload or a crashed tab leaves what arrived there, and
+// the next tab that opens the link hashes it again and asks holders for the rest only. Once verified, it
+// moves into the tab's folder; it is deleted when cancelled, when its bytes do not verify, and
+// PARTIAL_KEEP_MS after it was last written.
 
 /** Pages at least this big go to a worker and, where it exists, to OPFS. */
 export const DISK_FROM = 8 * 1024 * 1024;
+/** A partial page nobody resumed for this long is deleted by the next tab that starts. */
+export const PARTIAL_KEEP_MS = 24 * 60 * 60 * 1000;
 
 const TAB = 'tab-' + Math.random().toString(36).slice(2, 12);
 let swept = null;
@@ -31,6 +39,12 @@ function sweep() {
           if (lock) await recv.removeEntry(name, { recursive: true });
         });
       }
+      const partial = await root.getDirectoryHandle('partial', { create: true });
+      for await (const [name, handle] of partial.entries()) {
+        await navigator.locks.request('ephemeral-partial-' + name, { ifAvailable: true }, async (lock) => {
+          if (lock && Date.now() - (await handle.getFile()).lastModified > PARTIAL_KEEP_MS) await partial.removeEntry(name);
+        });
+      }
     } catch (e) {
       // no OPFS here: nothing to sweep
     }
@@ -43,7 +57,12 @@ function sweep() {
  * buffer (the caller must not use it after).
  */
 export class DiskSink {
-  constructor(hash) {
+  /**
+   * @param {string} hash
+   * @param {{partial?: {size: number, release: () => void}}} [opts] `partial`: write to `partial/<hash>`,
+   *        resuming what is there (at most `size` bytes); `release` gives up its lock once the sink is done
+   */
+  constructor(hash, { partial } = {}) {
     sweep();
     this.worker = new Worker(new URL('./recv-worker.js', import.meta.url), { type: 'module' });
     this.nextId = 1;
@@ -56,8 +75,32 @@ export class DiskSink {
       else w.resolve(ev.data);
     };
     this.name = hash + '-' + Math.random().toString(36).slice(2, 8);
-    // OPFS, or the worker's memory if it refuses: the worker decides, and the chunks queued meanwhile wait
-    this.call({ op: 'open', dir: TAB, name: this.name }).catch(() => {});
+    this.release = partial ? partial.release : () => {};
+    /** where the finished file is: {top: 'recv'|'partial', name} (null in memory) */
+    this.where = null;
+    // OPFS, or the worker's memory if it refuses: the worker decides, and the chunks queued meanwhile wait.
+    // `opened` resolves to the bytes of an earlier visit it found and hashed again (0 if none).
+    this.opened = this.call(partial ? { op: 'open', resume: true, name: hash, upTo: partial.size }
+      : { op: 'open', dir: TAB, name: this.name }).then((r) => r.resumed || 0, () => 0);
+  }
+
+  /**
+   * A sink on `partial/<hash>`, for a page of `size` bytes, if this tab can have that file to itself (no other
+   * tab is receiving the same page); null otherwise.
+   * @returns {Promise<?DiskSink>}
+   */
+  static async partial(hash, size) {
+    if (!navigator.locks) return null;
+    let release;
+    const held = new Promise((resolve) => {
+      navigator.locks.request('ephemeral-partial-' + hash, { ifAvailable: true }, (lock) => {
+        if (!lock) return resolve(false);
+        resolve(true);
+        return new Promise((r) => { release = r; });
+      }).catch(() => resolve(false));
+    });
+    if (!(await held)) return null;
+    return new DiskSink(hash, { partial: { size, release: () => release() } });
   }
 
   call(msg, transfer = []) {
@@ -83,24 +126,31 @@ export class DiskSink {
 
   /** @returns {Promise<Blob>} the bytes (an OPFS file, or a Blob of the worker's chunks); ends the worker */
   async finish() {
-    const { blob } = await this.call({ op: 'finish' });
+    const { blob, where } = await this.call({ op: 'finish', moveTo: { dir: TAB, name: this.name } });
+    this.where = where;
     this.worker.terminate();
+    this.release();
     return blob;
   }
 
   /** Deletes the finished page's file (when the page is no longer held); nothing if it was kept in memory. */
   async remove() {
+    if (!this.where) return;
     try {
       const root = await navigator.storage.getDirectory();
-      const dir = await (await root.getDirectoryHandle('recv')).getDirectoryHandle(TAB);
-      await dir.removeEntry(this.name);
+      const top = await root.getDirectoryHandle(this.where.top);
+      const dir = this.where.top === 'recv' ? await top.getDirectoryHandle(TAB) : top;
+      await dir.removeEntry(this.where.name);
     } catch (e) {
-      // never written to OPFS, or already gone
+      // already gone
     }
   }
 
   /** Throws the bytes away (a failed or cancelled fetch) and ends the worker. */
   discard() {
-    this.call({ op: 'discard' }).catch(() => {}).finally(() => this.worker.terminate());
+    this.call({ op: 'discard' }).catch(() => {}).finally(() => {
+      this.worker.terminate();
+      this.release();
+    });
   }
 }

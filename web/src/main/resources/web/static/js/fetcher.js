@@ -148,6 +148,8 @@ export class PageFetch {
     // kept bytes come from a holder that announced another size: they cannot be this page
     if (this.dl.size !== null && this.dl.size !== size) this.dl.reset();
     this.dl.expected = size;
+    this.dl.resume();
+    this.dl.ready.then(() => this.onUpdate()); // what an earlier visit left is shown as soon as it is counted
     if (this.tooLarge && this.tooLarge.size === size) this.tooLarge = null;
     let forgiven = false;
     for (const [peer, announced] of this.oversized) {

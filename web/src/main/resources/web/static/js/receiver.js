@@ -32,6 +32,11 @@ export class Download {
    */
   reset() {
     if (this.sink) this.sink.discard();
+    this.resets = (this.resets || 0) + 1;
+    /** resolves once an earlier visit's bytes were found and hashed again (see `resume`) */
+    this.ready = Promise.resolve();
+    /** bytes this download started with, from an earlier visit's partial page */
+    this.resumedFrom = 0;
     /** @type {?DiskSink} where a big page's bytes go instead of `parts` and `hasher` (disk.js) */
     this.sink = null;
     /** @type {ArrayBuffer[]} */
@@ -43,6 +48,30 @@ export class Download {
     this.mime = undefined;
     /** @type {Set<string>} peers whose bytes are among the kept ones */
     this.contributors = new Set();
+  }
+
+  /**
+   * A big page whose size is known before any header (from its link): its bytes go to `partial/<hash>`,
+   * and what an earlier visit (a reload, a crashed tab) left there counts as received, once hashed
+   * again. Those bytes are one more contributor: if the whole does not verify, nobody is blamed and the
+   * download starts again from 0 (disk.js).
+   */
+  resume() {
+    if (this.expected === null || this.expected < DISK_FROM || this.received > 0 || this.sink || !diskAvailable()) return;
+    const resets = this.resets;
+    this.ready = DiskSink.partial(this.hash, this.expected).then(async (sink) => {
+      if (!sink) return; // another tab is receiving this page: this one receives its own copy
+      const resumed = await sink.opened;
+      if (resets !== this.resets || this.sink || this.received > 0) {
+        sink.discard();
+        return;
+      }
+      this.sink = sink;
+      this.size = this.expected;
+      this.received = resumed;
+      this.resumedFrom = resumed;
+      if (resumed > 0) this.contributors.add('an earlier visit');
+    }, () => {});
   }
 
   /** At a header: a big page from its first byte goes to a worker (and OPFS), off this thread and heap. */
@@ -142,9 +171,16 @@ export function receiveChannel(channel, dl, opts = {}) {
       };
       dl.hex().then(check, () => check(null));
     };
+    // the first `get` waits for an earlier visit's bytes to be hashed again (begun when the fetch began,
+    // so mostly done by now): it asks only for the rest. No stall clock meanwhile, the holder's wait for a
+    // `get` (10 s) bounds it
     const onOpen = () => {
-      channel.send(JSON.stringify({ type: 'get', hash: dl.hash, offset: dl.received }));
-      arm(stallMs, 'stalled');
+      clearTimeout(timer);
+      dl.ready.then(() => {
+        if (settled) return;
+        channel.send(JSON.stringify({ type: 'get', hash: dl.hash, offset: dl.received }));
+        arm(stallMs, 'stalled');
+      });
     };
     channel.addEventListener('close', () => finish({ ok: false, reason: 'closed' }));
     channel.addEventListener('message', (ev) => {

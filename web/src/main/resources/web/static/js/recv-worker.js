@@ -2,6 +2,7 @@
 // browser"): each chunk is hashed here (incremental SHA-256) and written to this tab's folder of the Origin
 // Private File System through a sync access handle, so neither the hashing nor the bytes weigh on the main
 // thread or its heap. Where OPFS is missing (or refused), the chunks are kept in this worker's memory.
+// A page that may be resumed after a reload is written to `partial/<hash>` instead (disk.js says when).
 // Messages are handled one at a time, in order.
 
 import { Sha256 } from './sha256.js';
@@ -63,21 +64,57 @@ function flush() {
   pendingBytes = 0;
 }
 
+/**
+ * A partial page's access handle. Right after a reload the old page's worker may still hold it for a
+ * moment (a handle is exclusive): try again for up to 2 s.
+ */
+async function openAgain(handle) {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await handle.createSyncAccessHandle();
+    } catch (e) {
+      if (tries >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Hashes the first bytes of a partial page again (at most upTo), trims the rest; returns how many. */
+function rehash(access, upTo) {
+  let size = access.getSize();
+  if (size > upTo) {
+    access.truncate(upTo);
+    size = upTo;
+  }
+  const block = new Uint8Array(Math.min(size, WRITE_BYTES) || 1);
+  for (let at = 0; at < size;) {
+    const n = access.read(block.subarray(0, Math.min(block.byteLength, size - at)), { at });
+    if (n <= 0) break;
+    hasher.update(block.subarray(0, n));
+    at += n;
+  }
+  position = size;
+  return size;
+}
+
 async function handle(msg) {
   switch (msg.op) {
     case 'open': {
+      // a partial page (msg.resume) is kept as found: its bytes are hashed again, and arrivals go after them
+      let resumed = 0;
       try {
         const root = await navigator.storage.getDirectory();
-        const recv = await root.getDirectoryHandle('recv', { create: true });
-        const dir = await recv.getDirectoryHandle(msg.dir, { create: true });
+        const top = await root.getDirectoryHandle(msg.resume ? 'partial' : 'recv', { create: true });
+        const dir = msg.resume ? top : await top.getDirectoryHandle(msg.dir, { create: true });
         const handle = await dir.getFileHandle(msg.name, { create: true });
-        const access = await handle.createSyncAccessHandle();
-        access.truncate(0);
+        const access = msg.resume ? await openAgain(handle) : await handle.createSyncAccessHandle();
+        if (msg.resume) resumed = rehash(access, msg.upTo);
+        else access.truncate(0);
         file = { dir, name: msg.name, handle, access };
       } catch (e) {
         parts = [];
       }
-      self.postMessage({ id: msg.id, disk: file !== null });
+      self.postMessage({ id: msg.id, disk: file !== null, resumed });
       return;
     }
     case 'reset':
@@ -92,18 +129,32 @@ async function handle(msg) {
       self.postMessage({ id: msg.id, hex: hasher.hex() });
       return;
     case 'finish': {
-      // the bytes as a Blob: an OPFS file once its handle is closed (nothing copied), or the kept chunks
+      // the bytes as a Blob: an OPFS file once its handle is closed (nothing copied), or the kept chunks.
+      // A finished partial page moves into the tab's folder (msg.moveTo), to go with the tab like any other.
       let blob;
+      let where = null;
       if (file) {
         flush();
         file.access.flush();
         file.access.close();
+        where = { top: file.dir.name === 'partial' ? 'partial' : 'recv', name: file.name };
+        if (msg.moveTo && where.top === 'partial') {
+          try {
+            const root = await navigator.storage.getDirectory();
+            const recv = await root.getDirectoryHandle('recv', { create: true });
+            const tab = await recv.getDirectoryHandle(msg.moveTo.dir, { create: true });
+            await file.handle.move(tab, msg.moveTo.name);
+            where = { top: 'recv', name: msg.moveTo.name };
+          } catch (e) {
+            // left in partial/: removed with the page, or by the sweep of old partial pages
+          }
+        }
         blob = await file.handle.getFile();
       } else {
         blob = new Blob(parts);
         parts = [];
       }
-      self.postMessage({ id: msg.id, blob });
+      self.postMessage({ id: msg.id, blob, where });
       return;
     }
     case 'discard':

@@ -568,10 +568,14 @@ export class Ui {
     bar.value = received;
     $('cancel-fetch').hidden = fetch.state === 'done';
     const type = this.loc && this.loc.mime ? this.loc.mime + ' · ' : '';
+    // what an earlier visit left (a reload, a crashed tab) counts: "Resuming at" until the rest flows
+    const resumed = dl.resumedFrom > 0 ? ' · resumed at ' + formatBytes(dl.resumedFrom) : '';
     $('progress-text').textContent = fetch.state === 'done'
       ? 'Received ' + formatBytes(size) + ' in ' + (elapsed / 1000).toFixed(1) + ' s · ' + formatSpeed(fetch.speed()) + ' · verified'
-      : type + formatBytes(received) + ' of ' + formatBytes(size) + ' · ' + formatSpeed(fetch.speed())
-        + timeLeft(size - received, fetch.speed(), elapsed);
+      : resumed && fetch.state !== 'receiving' && received === dl.resumedFrom
+        ? type + 'Resuming at ' + formatBytes(received) + ' of ' + formatBytes(size)
+        : type + formatBytes(received) + ' of ' + formatBytes(size) + ' · ' + formatSpeed(fetch.speed())
+          + timeLeft(size - received, fetch.speed(), elapsed) + resumed;
   }
 
   async showContent(page, loc) {
