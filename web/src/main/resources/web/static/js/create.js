@@ -10,6 +10,7 @@
 // without it, only pages up to a default limit (node.js DEFAULT_UNSIZED_MAX_BYTES).
 
 import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
+import { DISK_FROM, DiskSink, diskAvailable } from './disk.js';
 import { seal } from './private.js';
 
 async function hashOf(bytes) {
@@ -38,6 +39,8 @@ export async function pageFromText(text, opts = {}) {
 export async function pageFromFile(file, onProgress, opts = {}) {
   const hints = { name: file.name || 'file', mime: file.type || undefined };
   if (opts.private) return sealedPage(new Uint8Array(await file.arrayBuffer()), hints);
+  // a big file is copied and hashed by a worker, into this tab's private file system: not into its memory
+  if (file.size >= DISK_FROM && diskAvailable()) return { ...(await DiskSink.copy(file, onProgress)), ...hints };
   const { hash, copy } = await hashAndCopy(file, onProgress);
   return { hash, blob: copy, ...hints };
 }

@@ -67,7 +67,10 @@ export class DiskSink {
     this.worker = new Worker(new URL('./recv-worker.js', import.meta.url), { type: 'module' });
     this.nextId = 1;
     this.waiting = new Map();
+    /** @type {(bytes: number) => void} told of an import's progress */
+    this.onProgress = () => {};
     this.worker.onmessage = (ev) => {
+      if (ev.data.progress !== undefined) return this.onProgress(ev.data.progress);
       const w = this.waiting.get(ev.data.id);
       if (!w) return;
       this.waiting.delete(ev.data.id);
@@ -109,6 +112,26 @@ export class DiskSink {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...msg, id }, transfer);
     });
+  }
+
+  /**
+   * A file the user shares, copied into this tab's folder (or the worker's memory) and hashed, off the
+   * main thread: the page is then this copy, as if it had arrived.
+   * @param {File} file
+   * @param {(done: number, total: number) => void} [onProgress]
+   * @returns {Promise<{hash: string, blob: Blob, dispose: () => void}>}
+   */
+  static async copy(file, onProgress) {
+    const sink = new DiskSink('shared');
+    if (onProgress) sink.onProgress = (done) => onProgress(done, file.size);
+    try {
+      await sink.call({ op: 'import', file });
+      const hash = await sink.hex();
+      return { hash, blob: await sink.finish(), dispose: () => sink.remove() };
+    } catch (e) {
+      sink.discard();
+      throw e;
+    }
   }
 
   append(buf) {

@@ -2,14 +2,18 @@
 // browser"): each chunk is hashed here (incremental SHA-256) and written to this tab's folder of the Origin
 // Private File System through a sync access handle, so neither the hashing nor the bytes weigh on the main
 // thread or its heap. Where OPFS is missing (or refused), the chunks are kept in this worker's memory.
+// A file being shared is read, hashed and copied here the same way ('import').
 // A page that may be resumed after a reload is written to `partial/<hash>` instead (disk.js says when).
 // Messages are handled one at a time, in order.
 
-import { Sha256 } from './sha256.js';
+import { Sha256, hasWebCrypto, toHex } from './sha256.js';
 
 let file = null; // { handle, access } while writing to OPFS
 let parts = null; // the in-memory fallback
 let hasher = new Sha256();
+/** The digest of an imported file WebCrypto hashed whole (then `hasher` saw none of it) */
+let known = null;
+const WHOLE_MAX = 128 * 1024 * 1024;
 let position = 0;
 /** Chunks not yet written: written together once they reach WRITE_BYTES (fewer, larger OPFS writes). */
 let pending = [];
@@ -41,9 +45,14 @@ async function drain() {
 function write(buf) {
   const bytes = new Uint8Array(buf);
   hasher.update(bytes);
+  store(bytes);
+}
+
+/** Keeps bytes already hashed: after the ones before them, on disk (in batches) or in memory. */
+function store(bytes) {
   position += bytes.byteLength;
   if (!file) {
-    parts.push(buf);
+    parts.push(bytes);
     return;
   }
   pending.push(bytes);
@@ -53,11 +62,14 @@ function write(buf) {
 
 function flush() {
   if (!file || pendingBytes === 0) return;
-  const all = new Uint8Array(pendingBytes);
-  let at = 0;
-  for (const p of pending) {
-    all.set(p, at);
-    at += p.byteLength;
+  let all = pending[0];
+  if (pending.length > 1) {
+    all = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const p of pending) {
+      all.set(p, at);
+      at += p.byteLength;
+    }
   }
   file.access.write(all, { at: position - pendingBytes });
   pending = [];
@@ -119,14 +131,35 @@ async function handle(msg) {
     }
     case 'reset':
       hasher = new Sha256();
+      known = null;
       position = 0;
       pending = [];
       pendingBytes = 0;
       if (file) file.access.truncate(0);
       else parts = [];
       return;
+    case 'import': {
+      // a file the user shares: read a slice at a time, hashed and copied like arriving bytes, so the
+      // shared page depends neither on the file on disk (which may change or go) nor on the tab's memory
+      // up to WHOLE_MAX, WebCrypto's native digest in one go is several times faster than hashing here,
+      // for a passing copy in this worker's memory; beyond, a slice at a time
+      if (msg.file.size <= WHOLE_MAX && hasWebCrypto()) {
+        const whole = await msg.file.arrayBuffer();
+        known = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', whole)));
+        store(new Uint8Array(whole));
+        self.postMessage({ id: msg.id });
+        return;
+      }
+      const SLICE = 4 * 1024 * 1024;
+      for (let at = 0; at < msg.file.size; at += SLICE) {
+        write(await msg.file.slice(at, at + SLICE).arrayBuffer());
+        self.postMessage({ progress: position });
+      }
+      self.postMessage({ id: msg.id });
+      return;
+    }
     case 'digest':
-      self.postMessage({ id: msg.id, hex: hasher.hex() });
+      self.postMessage({ id: msg.id, hex: known ?? hasher.hex() });
       return;
     case 'finish': {
       // the bytes as a Blob: an OPFS file once its handle is closed (nothing copied), or the kept chunks.
