@@ -37,6 +37,7 @@ public final class Bench {
         all.put("ttc", BrowserBench::timeToContent);
         all.put("throughput", BrowserBench::throughput);
         all.put("seed", SeedBench::seed);
+        all.put("bigpages", BigPageBench::bigPages);
         all.put("attacks", AttackBench::attacks);
         return all;
     }

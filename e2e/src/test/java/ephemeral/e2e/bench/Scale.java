@@ -15,7 +15,8 @@ public record Scale(
         int stormPeers, int stormMillis,
         int ttcTrials, int ttcBytes,
         int throughputBytes,
-        int seedPages, int seedPageBytes, int seedTransfers) {
+        int seedPages, int seedPageBytes, int seedTransfers,
+        long bigJavaBytes, long bigBrowserBytes) {
 
     public static final Scale FULL = new Scale("full",
             5, true,
@@ -25,7 +26,8 @@ public record Scale(
             2_000, 1_000,
             20, 1_024,
             64 << 20,
-            1_000, 10_240, 1_000);
+            1_000, 10_240, 1_000,
+            2L << 30, 1L << 30);
 
     public static final Scale SMOKE = new Scale("smoke",
             1, false,
@@ -35,5 +37,6 @@ public record Scale(
             100, 200,
             2, 1_024,
             1 << 20,
-            20, 10_240, 20);
+            20, 10_240, 20,
+            16L << 20, 16L << 20);
 }

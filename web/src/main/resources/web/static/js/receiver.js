@@ -42,6 +42,8 @@ export class Download {
     /** @type {ArrayBuffer[]} */
     this.parts = [];
     this.hasher = new Sha256();
+    /** @type {?Promise<string>} the digest, once asked for */
+    this.digest = null;
     this.received = 0;
     this.size = null;
     this.name = undefined;
@@ -90,9 +92,10 @@ export class Download {
     }
   }
 
-  /** @returns {Promise<string>} the SHA-256 of the bytes received, once they are all hashed */
-  async hex() {
-    return this.sink ? this.sink.hex() : this.hasher.hex();
+  /** @returns {Promise<string>} the SHA-256 of the bytes received, once they are all hashed (asked once) */
+  hex() {
+    if (!this.digest) this.digest = this.sink ? this.sink.hex() : Promise.resolve().then(() => this.hasher.hex());
+    return this.digest;
   }
 
   /**
@@ -156,8 +159,12 @@ export function receiveChannel(channel, dl, opts = {}) {
       clearTimeout(timer);
       timer = setTimeout(() => finish({ ok: false, reason }), ms);
     };
-    // every byte is in: no more stall clock while the last chunks are hashed (in a worker for a big page)
+    // every byte is in: no more stall clock while the last chunks are hashed (in a worker for a big page,
+    // which may be seconds behind the channel), and the holder closing its channel meanwhile changes
+    // nothing: the outcome is the hash's alone
+    let verifying = false;
     const verify = () => {
+      verifying = true;
       clearTimeout(timer);
       const check = (actual) => {
         if (settled) return;
@@ -182,7 +189,9 @@ export function receiveChannel(channel, dl, opts = {}) {
         arm(stallMs, 'stalled');
       });
     };
-    channel.addEventListener('close', () => finish({ ok: false, reason: 'closed' }));
+    channel.addEventListener('close', () => {
+      if (!verifying) finish({ ok: false, reason: 'closed' });
+    });
     channel.addEventListener('message', (ev) => {
       if (settled) return;
       arm(stallMs, 'stalled');

@@ -36,6 +36,7 @@ async function drain() {
       if (msg.op === 'write') write(msg.buf);
       else await handle(msg);
     } catch (e) {
+      console.error('recv-worker', msg.op, String(e));
       self.postMessage({ id: msg.id, error: String(e) });
     }
   }

@@ -1,0 +1,296 @@
+package ephemeral.e2e.bench;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import ephemeral.e2e.Browsers;
+import ephemeral.signaling.SignalingConfig;
+import ephemeral.signaling.SignalingServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Big pages (#13): the shipped {@code peer-node.jar} moving a page many times its heap ({@code share} and
+ * {@code get -o}, each with {@code -Xmx256m}), and Chromium → Chromium with the tabs' memory and main
+ * threads watched: renderer RSS above its level before the transfer, and the longest task.
+ */
+final class BigPageBench {
+    private static final String HEAP = "-Xmx256m";
+
+    private BigPageBench() {
+    }
+
+    static List<Figure> bigPages(Scale scale) throws Exception {
+        SignalingServer server = SignalingServer.create(SignalingConfig.defaults().withHost("127.0.0.1").withPort(0)).start();
+        String base = "http://127.0.0.1:" + server.port();
+        Path dir = Files.createTempDirectory("bigpage-bench");
+        List<Figure> figures = new ArrayList<>();
+        try {
+            figures.addAll(java(base, dir, scale.bigJavaBytes()));
+            figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
+        } finally {
+            server.stop();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        return figures;
+    }
+
+    private static List<Figure> java(String base, Path dir, long size) throws Exception {
+        System.out.println("  measuring a " + human(size) + " page, Java → Java, " + HEAP + " each …");
+        Path file = dir.resolve("java.bin");
+        String hash = writeRandom(file, size, 13);
+        String jar = ServerProcess.Paths.repoFile("peer-node/target/peer-node.jar").toString();
+        String max = "--max-page-size=" + (size + (1 << 20));
+        Process share = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
+                "share", "--quiet", "--server", base, max, file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(share.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            }).get(10 + size / (50L << 20), TimeUnit.SECONDS); // hashing the file first: ≥ 50 MiB/s
+            if (line == null || !line.contains(hash)) {
+                throw new IOException("share printed no link for the page: " + line);
+            }
+            Path got = dir.resolve("got.bin");
+            long t0 = System.nanoTime();
+            Process get = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
+                    "get", "--quiet", "--server", base, max, "--timeout", "30m", "-o", got.toString(), hash)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            PeakRss getRss = PeakRss.watch(List.of(get.pid()));
+            PeakRss shareRss = PeakRss.watch(List.of(share.pid()));
+            if (!get.waitFor(30, TimeUnit.MINUTES) || get.exitValue() != 0) {
+                get.destroyForcibly();
+                throw new IOException("get did not finish the page");
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            getRss.stop();
+            shareRss.stop();
+            if (!hash.equals(sha256(got))) {
+                throw new IOException("the file get wrote is not the page");
+            }
+            Files.delete(got);
+            return List.of(
+                    Figure.info("bigpage.java.size", size / 1048576.0, "MiB"),
+                    Figure.info("bigpage.java.mib_per_s", size / 1048576.0 / seconds, "MiB/s")
+                            .withNote("get's process start → the page verified and renamed into place (JVM start included)"),
+                    Figure.atMost("bigpage.java.get_peak_rss", getRss.peakMiB(), "MiB", 512)
+                            .withNote(HEAP + "; the page is spooled to disk beside -o, never in the heap"),
+                    Figure.atMost("bigpage.java.share_peak_rss", shareRss.peakMiB(), "MiB", 512)
+                            .withNote(HEAP + "; the file is hashed and served a chunk at a time from where it lies"));
+        } finally {
+            share.destroy();
+            share.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Installed in each tab before its scripts run: every long task, as [start, duration] in ms. */
+    private static final String LONG_TASKS = "window.__longTasks = [];"
+            + " try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })"
+            + "   .observe({ type: 'longtask', buffered: true }); } catch (e) { window.__longTasks = null; }";
+
+    private static List<Figure> chromium(String base, Path dir, long size) throws Exception {
+        System.out.println("  measuring a " + human(size) + " page, Chromium → Chromium, renderer memory and long tasks …");
+        Path file = dir.resolve("browser.bin");
+        String hash = writeRandom(file, size, 17);
+        try (Browsers browsers = Browsers.create()) {
+            BrowserContext holderContext = browsers.newContext(Browsers.Kind.CHROMIUM);
+            BrowserContext visitorContext = browsers.newContext(Browsers.Kind.CHROMIUM);
+            holderContext.addInitScript(LONG_TASKS);
+            visitorContext.addInitScript(LONG_TASKS);
+            Page holder = holderContext.newPage();
+            holder.navigate(base + "/");
+            Page visitor = visitorContext.newPage();
+            // the visitor waits for a holder: its tab is loaded and idle when the baseline is taken
+            visitor.navigate(base + "/" + hash + "#name=big.bin&n=" + size);
+            visitor.waitForFunction("() => document.getElementById('page-view').dataset.state === 'nobody'");
+            List<Long> renderers = renderers();
+            PeakRss rss = PeakRss.watch(renderers);
+            double holderFrom = ((Number) holder.evaluate("() => performance.now()")).doubleValue();
+            double visitorFrom = ((Number) visitor.evaluate("() => performance.now()")).doubleValue();
+            long t0 = System.nanoTime();
+            holder.setInputFiles("#file", file);
+            holder.click("#share");
+            waitShowing(holder, "(h) => location.pathname === '/' + h", hash,
+                    "() => document.getElementById('share-status').textContent", 10);
+            double shareSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("  shared in %.1f s%n", shareSeconds);
+            long t1 = System.nanoTime();
+            waitShowing(visitor, "() => document.getElementById('page-view').dataset.state === 'shown'", null,
+                    "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
+                    30);
+            double fetchSeconds = (System.nanoTime() - t1) / 1e9;
+            rss.stop();
+            double holderLongest = longest(holder, holderFrom);
+            double visitorLongest = longest(visitor, visitorFrom);
+            return List.of(
+                    Figure.info("bigpage.chromium.size", size / 1048576.0, "MiB"),
+                    Figure.info("bigpage.chromium.share_seconds", shareSeconds, "s")
+                            .withNote("file picked → page shared: copied into OPFS and hashed by a worker"),
+                    Figure.info("bigpage.chromium.mib_per_s", size / 1048576.0 / fetchSeconds, "MiB/s")
+                            .withNote("page shared → shown verified in the other tab"),
+                    Figure.atMost("bigpage.chromium.renderer_rss_growth", rss.largestGrowthMiB(), "MiB", 300)
+                            .withNote("the largest growth of any renderer process over its level before the share "
+                                    + "(" + renderers.size() + " renderers: both tabs, and Chromium's spare)"),
+                    Figure.atMost("bigpage.chromium.longest_task.receiver", visitorLongest, "ms", 50)
+                            .withNote("longest main-thread task of the receiving tab during the transfer (PerformanceObserver longtask)"),
+                    Figure.atMost("bigpage.chromium.longest_task.sender", holderLongest, "ms", 50)
+                            .withNote("longest main-thread task of the sending tab, share and transfer"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Waits for {@code condition}, printing what {@code shows} says every 10 s: a long wait is never a silent one. */
+    private static void waitShowing(Page page, String condition, Object arg, String shows, int minutes) {
+        long t0 = System.nanoTime();
+        while (true) {
+            try {
+                page.waitForFunction(condition, arg, new Page.WaitForFunctionOptions().setTimeout(10_000));
+                return;
+            } catch (com.microsoft.playwright.TimeoutError e) {
+                if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(minutes)) {
+                    throw e;
+                }
+                System.out.println("  " + page.evaluate(shows));
+            }
+        }
+    }
+
+    /** The longest task that began after {@code from} (the page's clock): the transfer's, not the page load's. */
+    private static double longest(Page page, double from) {
+        Object tasks = page.evaluate("(from) => window.__longTasks && window.__longTasks.filter((t) => t[0] >= from).map((t) => t[1])", from);
+        if (!(tasks instanceof List<?> list)) {
+            return -1;
+        }
+        return list.stream().mapToDouble(t -> ((Number) t).doubleValue()).max().orElse(0);
+    }
+
+    /** Chromium's renderer processes now (every process whose command line says {@code --type=renderer}). */
+    private static List<Long> renderers() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmd.contains("--type=renderer") && !cmd.contains("--extension-process")) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** Samples processes' RSS every 100 ms: the peak, and each one's growth over its first sample. */
+    private static final class PeakRss {
+        private final Map<Long, Long> first = new HashMap<>();
+        private final Map<Long, Long> peak = new HashMap<>();
+        private final AtomicLong stop = new AtomicLong();
+        private Thread thread;
+
+        static PeakRss watch(List<Long> pids) {
+            PeakRss r = new PeakRss();
+            r.sample(pids);
+            r.thread = new Thread(() -> {
+                while (r.stop.get() == 0) {
+                    r.sample(pids);
+                    try {
+                        Thread.sleep(100); // a sampling period, not a wait for a condition
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            r.thread.setDaemon(true);
+            r.thread.start();
+            return r;
+        }
+
+        private synchronized void sample(List<Long> pids) {
+            for (long pid : pids) {
+                try {
+                    long rss = Procs.rss(pid);
+                    first.putIfAbsent(pid, rss);
+                    peak.merge(pid, rss, Math::max);
+                } catch (IOException e) {
+                    // exited
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(1);
+            thread.join();
+        }
+
+        synchronized double peakMiB() {
+            return peak.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1048576.0;
+        }
+
+        synchronized double largestGrowthMiB() {
+            return peak.entrySet().stream().mapToLong(e -> e.getValue() - first.get(e.getKey())).max().orElse(0) / 1048576.0;
+        }
+    }
+
+    private static String writeRandom(Path file, long size, long seed) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long done = 0; done < size; done += block.length) {
+                for (int i = 0; i < block.length; i += 8) {
+                    long r = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        block[i + b] = (byte) (r >>> (8 * b));
+                    }
+                }
+                int n = (int) Math.min(block.length, size - done);
+                out.write(block, 0, n);
+                digest.update(block, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[1 << 20];
+        try (var in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(block)) > 0; ) {
+                digest.update(block, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String human(long bytes) {
+        return bytes >= 1L << 30 ? bytes / (1L << 30) + " GiB" : bytes / (1L << 20) + " MiB";
+    }
+}
