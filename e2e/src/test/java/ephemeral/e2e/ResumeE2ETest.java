@@ -20,11 +20,12 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A big page survives a reload half-way: a holder sends the first half of a 24 MiB page and closes; the
+ * Big pages in the browser. A big page survives a reload half-way: a holder sends the first half of a 24 MiB page and closes; the
  * visitor reloads the tab; its new page finds the half in OPFS ({@code partial/<hash>}), says "Resuming at
  * …", and takes only the rest from an honest holder, then verifies the whole. The partial file is gone
  * once the page is verified.
@@ -83,6 +84,35 @@ class ResumeE2ETest extends BrowserE2E {
             }
         } finally {
             visitor.close();
+        }
+    }
+
+    /**
+     * The receiving worker hashes behind the channel: here its digest is held back 2 s, and the Java holder
+     * closes its channel 0.4 s after its last byte. The closed channel is no failure once every byte is in:
+     * the page is verified from that one holder, asked once.
+     */
+    @Test
+    void aHolderClosingWhileTheLastBytesAreHashedIsNoFailure() throws Exception {
+        byte[] bytes = new byte[9 << 20];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 7 + (i >>> 11));
+        }
+        String hash = Sha256.of(bytes);
+        PeerConfig config = PeerConfig.defaults().withServer(server.baseUrl()).withStallTimeout(Duration.ofMillis(200));
+        com.microsoft.playwright.BrowserContext context = browsers.newContext(Kind.CHROMIUM);
+        context.addInitScript("(() => { const W = window.Worker; window.Worker = class extends W {"
+                + " postMessage(m, t) { if (m && m.op === 'digest') setTimeout(() => super.postMessage(m, t), 2000);"
+                + " else super.postMessage(m, t); } }; })()");
+        try (PeerNode holder = PeerNode.start(config)) {
+            holder.share(bytes);
+            com.microsoft.playwright.Page page = context.newPage();
+            page.navigate(server.baseUrl() + "/" + hash + "#n=" + bytes.length);
+            assertThat(page.locator("#page-view")).hasAttribute("data-state", "shown",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+            assertEquals(1, holder.stats().transfersServed() + holder.stats().servesFailed(), "asked once");
+        } finally {
+            context.close();
         }
     }
 
