@@ -3,22 +3,20 @@ package ephemeral.e2e.bench;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import ephemeral.e2e.Browsers;
+import ephemeral.peer.store.Body;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.SignalingServer;
+import ephemeral.testing.RandomFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +55,7 @@ final class BigPageBench {
     private static List<Figure> java(String base, Path dir, long size) throws Exception {
         System.out.println("  measuring a " + human(size) + " page, Java → Java, " + HEAP + " each …");
         Path file = dir.resolve("java.bin");
-        String hash = writeRandom(file, size, 13);
+        String hash = RandomFiles.write(file, size, 13);
         String jar = ServerProcess.Paths.repoFile("peer-node/target/peer-node.jar").toString();
         String max = "--max-page-size=" + (size + (1 << 20));
         Process share = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
@@ -89,17 +87,17 @@ final class BigPageBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             getRss.stop();
             shareRss.stop();
-            if (!hash.equals(sha256(got))) {
+            if (!hash.equals(new Body.File(got, Files.size(got), false).sha256())) {
                 throw new IOException("the file get wrote is not the page");
             }
             Files.delete(got);
             return List.of(
-                    Figure.info("bigpage.java.size", size / 1048576.0, "MiB"),
-                    Figure.info("bigpage.java.mib_per_s", size / 1048576.0 / seconds, "MiB/s")
+                    Figure.info("bigpages.java.size", size / 1048576.0, "MiB"),
+                    Figure.info("bigpages.java.mib_per_s", size / 1048576.0 / seconds, "MiB/s")
                             .withNote("get's process start → the page verified and renamed into place (JVM start included)"),
-                    Figure.atMost("bigpage.java.get_peak_rss", getRss.peakMiB(), "MiB", 512)
+                    Figure.atMost("bigpages.java.get_peak_rss", getRss.peakMiB(), "MiB", 512)
                             .withNote(HEAP + "; the page is spooled to disk beside -o, never in the heap"),
-                    Figure.atMost("bigpage.java.share_peak_rss", shareRss.peakMiB(), "MiB", 512)
+                    Figure.atMost("bigpages.java.share_peak_rss", shareRss.peakMiB(), "MiB", 512)
                             .withNote(HEAP + "; the file is hashed and served a chunk at a time from where it lies"));
         } finally {
             share.destroy();
@@ -116,7 +114,7 @@ final class BigPageBench {
     private static List<Figure> chromium(String base, Path dir, long size) throws Exception {
         System.out.println("  measuring a " + human(size) + " page, Chromium → Chromium, renderer memory and long tasks …");
         Path file = dir.resolve("browser.bin");
-        String hash = writeRandom(file, size, 17);
+        String hash = RandomFiles.write(file, size, 17);
         try (Browsers browsers = Browsers.create()) {
             BrowserContext holderContext = browsers.newContext(Browsers.Kind.CHROMIUM);
             BrowserContext visitorContext = browsers.newContext(Browsers.Kind.CHROMIUM);
@@ -148,17 +146,17 @@ final class BigPageBench {
             double holderLongest = longest(holder, holderFrom);
             double visitorLongest = longest(visitor, visitorFrom);
             return List.of(
-                    Figure.info("bigpage.chromium.size", size / 1048576.0, "MiB"),
-                    Figure.info("bigpage.chromium.share_seconds", shareSeconds, "s")
+                    Figure.info("bigpages.chromium.size", size / 1048576.0, "MiB"),
+                    Figure.info("bigpages.chromium.share_seconds", shareSeconds, "s")
                             .withNote("file picked → page shared: copied into OPFS and hashed by a worker"),
-                    Figure.info("bigpage.chromium.mib_per_s", size / 1048576.0 / fetchSeconds, "MiB/s")
+                    Figure.info("bigpages.chromium.mib_per_s", size / 1048576.0 / fetchSeconds, "MiB/s")
                             .withNote("page shared → shown verified in the other tab"),
-                    Figure.atMost("bigpage.chromium.renderer_rss_growth", rss.largestGrowthMiB(), "MiB", 300)
+                    Figure.atMost("bigpages.chromium.renderer_rss_growth", rss.largestGrowthMiB(), "MiB", 300)
                             .withNote("the largest growth of any renderer process over its level before the share "
                                     + "(" + renderers.size() + " renderers: both tabs, and Chromium's spare)"),
-                    Figure.atMost("bigpage.chromium.longest_task.receiver", visitorLongest, "ms", 50)
+                    Figure.atMost("bigpages.chromium.longest_task.receiver", visitorLongest, "ms", 50)
                             .withNote("longest main-thread task of the receiving tab during the transfer (PerformanceObserver longtask)"),
-                    Figure.atMost("bigpage.chromium.longest_task.sender", holderLongest, "ms", 50)
+                    Figure.atMost("bigpages.chromium.longest_task.sender", holderLongest, "ms", 50)
                             .withNote("longest main-thread task of the sending tab, share and transfer"));
         } finally {
             Files.deleteIfExists(file);
@@ -257,37 +255,6 @@ final class BigPageBench {
         synchronized double largestGrowthMiB() {
             return peak.entrySet().stream().mapToLong(e -> e.getValue() - first.get(e.getKey())).max().orElse(0) / 1048576.0;
         }
-    }
-
-    private static String writeRandom(Path file, long size, long seed) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long done = 0; done < size; done += block.length) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long r = random.nextLong();
-                    for (int b = 0; b < 8; b++) {
-                        block[i + b] = (byte) (r >>> (8 * b));
-                    }
-                }
-                int n = (int) Math.min(block.length, size - done);
-                out.write(block, 0, n);
-                digest.update(block, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] block = new byte[1 << 20];
-        try (var in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(block)) > 0; ) {
-                digest.update(block, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String human(long bytes) {

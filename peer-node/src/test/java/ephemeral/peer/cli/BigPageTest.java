@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ephemeral.peer.Conditions;
 import ephemeral.peer.store.Body;
+import ephemeral.testing.RandomFiles;
 import ephemeral.testing.TestServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +33,7 @@ class BigPageTest {
     @Test
     void aPageFourTimesTheHeapGoesThroughGetAndPinToDisk(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("big.bin");
-        writeRandom(file, SIZE);
-        String hash = new Body.File(file, SIZE, false).sha256();
+        String hash = RandomFiles.write(file, SIZE, 42);
         String url = server.baseUrl();
         Cli share = Cli.startJvm(SMALL_HEAP, "share", "--server", url, "--max-page-size", "1G", file.toString());
         try {
@@ -65,22 +63,6 @@ class BigPageTest {
             assertTrue(Files.list(store.resolve(".partial")).findAny().isEmpty(), "the store's spool is empty after a stop");
         } finally {
             share.stop();
-        }
-    }
-
-    private static void writeRandom(Path file, long size) throws IOException {
-        SplittableRandom random = new SplittableRandom(42);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long done = 0; done < size; done += block.length) {
-                for (int i = 0; i < block.length; i += 8) {
-                    long r = random.nextLong();
-                    for (int b = 0; b < 8; b++) {
-                        block[i + b] = (byte) (r >>> (8 * b));
-                    }
-                }
-                out.write(block);
-            }
         }
     }
 
