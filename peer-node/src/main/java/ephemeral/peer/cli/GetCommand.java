@@ -141,7 +141,7 @@ final class GetCommand implements Callable<Integer> {
 
     /** Text, for a terminal: a page of 8 MiB or more is not shown on one, whatever it holds. */
     private static boolean isText(Body body) {
-        return body.size() < 8 << 20 && isText(body.readAll());
+        return body.size() < Body.ON_DISK_FROM && isText(body.readAll());
     }
 
     /** UTF-8 without control characters other than tab, newline, carriage return, form feed and escape. */

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pages as files {@code DIR/<hash>}, read from disk a chunk at a time as they are served, so memory stays
  * flat however many (and however large) pages a seed keeps. A page received into a spool file on the
- * same filesystem (by default {@code DIR/.partial}) moves in by a rename. Files are re-verified when the store opens: a corrupted file is skipped
- * (and reported) rather than served.
+ * same filesystem (by default {@code DIR/.partial}) moves in by a rename. Files are re-verified when the
+ * store opens: a corrupted file is skipped (and reported) rather than served.
  */
 public final class DiskStore implements PageStore {
     private static final Logger LOG = LoggerFactory.getLogger(DiskStore.class);

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pages held for as long as the peer runs, under a byte budget: in memory, or (pages received into a
- * spool file, or shared from the user's file) on disk, read as served. A page that does not fit is refused rather than evicting
- * another: what a seed was told to hold must stay served (the caller reports the refusal).
+ * spool file, or shared from the user's file) on disk, read as served. A page that does not fit is
+ * refused rather than evicting another: what a seed was told to hold must stay served (the caller reports the refusal).
  */
 public final class MemoryStore implements PageStore {
     private final long budgetBytes;

@@ -55,7 +55,7 @@ final class PageSender implements Runnable {
                     int n = (int) Math.min(CHUNK, size - pos);
                     byte[] chunk = in.readNBytes(n);
                     if (chunk.length != n) {
-                        return; // the file shrank under us: the wanter's stall clock moves it on
+                        return; // the file shrank under us: the channel closes, and the wanter asks elsewhere
                     }
                     if (!awaitRoom(MAX_QUEUED - n) || !channel.send(chunk, true)) {
                         return;

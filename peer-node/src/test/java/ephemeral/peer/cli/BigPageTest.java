@@ -7,7 +7,6 @@ import ephemeral.peer.Conditions;
 import ephemeral.peer.store.Body;
 import ephemeral.testing.RandomFiles;
 import ephemeral.testing.TestServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,7 @@ class BigPageTest {
         String url = server.baseUrl();
         Cli share = Cli.startJvm(SMALL_HEAP, "share", "--server", url, "--max-page-size", "1G", file.toString());
         try {
-            Conditions.await("share prints its link", Duration.ofSeconds(30), () -> read(share).contains(hash));
+            Conditions.await("share prints its link", Duration.ofSeconds(30), () -> share.stdoutSoFar().contains(hash));
 
             Path out = dir.resolve("got").resolve("big copy.bin");
             Files.createDirectories(out.getParent());
@@ -53,7 +52,7 @@ class BigPageTest {
             Cli pin = Cli.startJvm(SMALL_HEAP, "pin", "--server", url, "--max-page-size", "1G", "--memory", "1G",
                     "--timeout", "120s", "--store", store.toString(), hash);
             try {
-                Conditions.await("the seed pinned the page", Duration.ofSeconds(150), () -> stderr(pin).contains("pinned"));
+                Conditions.await("the seed pinned the page", Duration.ofSeconds(150), () -> pin.stderrSoFar().contains("pinned"));
                 Path kept = store.resolve(hash);
                 assertEquals(SIZE, Files.size(kept));
                 assertEquals(hash, new Body.File(kept, SIZE, false).sha256(), "the stored file is the page");
@@ -63,22 +62,6 @@ class BigPageTest {
             assertTrue(Files.list(store.resolve(".partial")).findAny().isEmpty(), "the store's spool is empty after a stop");
         } finally {
             share.stop();
-        }
-    }
-
-    private static String read(Cli c) {
-        try {
-            return c.stdout();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String stderr(Cli c) {
-        try {
-            return c.stderr();
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -66,6 +66,24 @@ final class Cli {
         return Files.readString(out);
     }
 
+    /** What the running process wrote to stdout so far ("" while unreadable): for waiting on its output. */
+    String stdoutSoFar() {
+        try {
+            return stdout();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** What the running process wrote to stderr so far ("" while unreadable). */
+    String stderrSoFar() {
+        try {
+            return stderr();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     String stderr() throws IOException {
         return Files.readString(err);
     }

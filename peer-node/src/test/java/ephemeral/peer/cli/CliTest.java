@@ -81,9 +81,9 @@ class CliTest {
         String hash = Sha256.of(page);
         Cli share = Cli.start("share", "--server", url, file.toString());
         try {
-            await("share prints its link", () -> read(share).contains(hash));
+            await("share prints its link", () -> share.stdoutSoFar().contains(hash));
             String link = url + "/" + hash + "#n=" + page.length;
-            assertEquals(link + "  " + file + "\n", read(share), "stdout holds the link, with the page's size, then the file");
+            assertEquals(link + "  " + file + "\n", share.stdoutSoFar(), "stdout holds the link, with the page's size, then the file");
             Cli get = Cli.run("get", "--server", url, hash);
             assertEquals(0, get.exitCode(), get.stderr());
             assertArrayEquals(page, get.stdoutBytes(), "stdout holds exactly the page");
@@ -105,7 +105,7 @@ class CliTest {
             hash = creator.share(page);
             Cli seed = Cli.start("pin", "--server", url, "--store", store.toString(), hash);
             try {
-                await("the seed pinned the page", () -> stderr(seed).contains("pinned"));
+                await("the seed pinned the page", () -> seed.stderrSoFar().contains("pinned"));
                 assertTrue(Files.exists(store.resolve(hash)));
             } finally {
                 seed.stop();
@@ -114,28 +114,12 @@ class CliTest {
         // the creator is gone: only a restarted seed, reading its store, can serve the page
         Cli restarted = Cli.start("pin", "--server", url, "--store", store.toString());
         try {
-            await("the restarted seed is up", () -> stderr(restarted).contains("serving 1 stored page"));
+            await("the restarted seed is up", () -> restarted.stderrSoFar().contains("serving 1 stored page"));
             try (PeerNode visitor = TestPeers.start(server)) {
                 assertArrayEquals(page, visitor.get(hash, Duration.ofSeconds(20)));
             }
         } finally {
             restarted.stop();
-        }
-    }
-
-    private static String read(Cli c) {
-        try {
-            return c.stdout();
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    private static String stderr(Cli c) {
-        try {
-            return c.stderr();
-        } catch (Exception e) {
-            return "";
         }
     }
 

@@ -138,10 +138,6 @@ export class DiskSink {
     this.worker.postMessage({ op: 'write', buf }, [buf]);
   }
 
-  reset() {
-    this.worker.postMessage({ op: 'reset' });
-  }
-
   /** @returns {Promise<string>} the SHA-256 of everything appended since the last reset */
   async hex() {
     return (await this.call({ op: 'digest' })).hex;

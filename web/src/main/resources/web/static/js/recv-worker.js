@@ -10,7 +10,7 @@ import { Sha256, hasWebCrypto, toHex } from './sha256.js';
 
 let file = null; // { handle, access } while writing to OPFS
 let parts = null; // the in-memory fallback
-let hasher = new Sha256();
+const hasher = new Sha256(); // one worker per page: a failed page's worker is discarded, not reset
 /** The digest of an imported file WebCrypto hashed whole (then `hasher` saw none of it) */
 let known = null;
 const WHOLE_MAX = 128 * 1024 * 1024;
@@ -127,18 +127,9 @@ async function handle(msg) {
       } catch (e) {
         parts = [];
       }
-      self.postMessage({ id: msg.id, disk: file !== null, resumed });
+      self.postMessage({ id: msg.id, resumed });
       return;
     }
-    case 'reset':
-      hasher = new Sha256();
-      known = null;
-      position = 0;
-      pending = [];
-      pendingBytes = 0;
-      if (file) file.access.truncate(0);
-      else parts = [];
-      return;
     case 'import': {
       // a file the user shares: read a slice at a time, hashed and copied like arriving bytes, so the
       // shared page depends neither on the file on disk (which may change or go) nor on the tab's memory
@@ -172,7 +163,7 @@ async function handle(msg) {
         file.access.flush();
         file.access.close();
         where = { top: file.dir.name === 'partial' ? 'partial' : 'recv', name: file.name };
-        if (msg.moveTo && where.top === 'partial') {
+        if (where.top === 'partial') {
           try {
             const root = await navigator.storage.getDirectory();
             const recv = await root.getDirectoryHandle('recv', { create: true });
