@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -129,7 +130,8 @@ final class NodeLoop {
         }, config.idleLinkTimeout().toMillis(), Math.max(15_000, stall * 3));
         this.serving = new Serving(store, links, ownerThread, pumps, counters, config.maxConcurrentServes(),
                 config.maxPageBytes(), stall);
-        this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), spool, stall);
+        this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), spool, stall,
+                config.holdersPerPage(), owner, ForkJoinPool.commonPool());
         this.fetching.setLinkTrouble(links::whyNotConnected);
     }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param idleLinkTimeout a peer connection with no open channel for this long is closed [30 s]
  * @param serverSilence   a signaling connection with no frame (not even the server's ping) for this long is
  *                        taken as dead (a dropped network never says goodbye) and replaced [45 s]
+ * @param holdersPerPage  holders a page of 8 MiB or more is fetched from at once, each sending its own range [3]
  */
 public record PeerConfig(
         ServerUrl server,
@@ -31,7 +32,8 @@ public record PeerConfig(
         Duration connectTimeout,
         Duration stallTimeout,
         Duration idleLinkTimeout,
-        Duration serverSilence) {
+        Duration serverSilence,
+        int holdersPerPage) {
 
     public PeerConfig {
         if (server == null) {
@@ -46,42 +48,45 @@ public record PeerConfig(
         if (memoryBudgetBytes <= 0) {
             throw new IllegalArgumentException("memoryBudgetBytes must be > 0");
         }
+        if (holdersPerPage < 1) {
+            throw new IllegalArgumentException("holdersPerPage must be >= 1");
+        }
     }
 
     public static PeerConfig defaults() {
         return new PeerConfig(ServerUrl.parse("http://localhost:8080"), 64L << 20, 64, 512L << 20, null, null,
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofMillis(Timeouts.SERVER_SILENT_MS));
+                Duration.ofMillis(Timeouts.SERVER_SILENT_MS), 3);
     }
 
     public PeerConfig withServer(String url) {
         return new PeerConfig(ServerUrl.parse(url), maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir,
-                connectTimeout, stallTimeout, idleLinkTimeout, serverSilence);
+                connectTimeout, stallTimeout, idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withMaxPageBytes(long v) {
         return new PeerConfig(server, v, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
-                stallTimeout, idleLinkTimeout, serverSilence);
+                stallTimeout, idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withMaxConcurrentServes(int v) {
         return new PeerConfig(server, maxPageBytes, v, memoryBudgetBytes, storeDir, spoolDir, connectTimeout, stallTimeout,
-                idleLinkTimeout, serverSilence);
+                idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withMemoryBudgetBytes(long v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, v, storeDir, spoolDir, connectTimeout, stallTimeout,
-                idleLinkTimeout, serverSilence);
+                idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withStoreDir(Path v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, v, spoolDir, connectTimeout,
-                stallTimeout, idleLinkTimeout, serverSilence);
+                stallTimeout, idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withSpoolDir(Path v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, v, connectTimeout,
-                stallTimeout, idleLinkTimeout, serverSilence);
+                stallTimeout, idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     /** The folder this node's spool folder is made in: {@link #spoolDir}, or its default. */
@@ -93,21 +98,26 @@ public record PeerConfig(
 
     public PeerConfig withConnectTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, v, stallTimeout,
-                idleLinkTimeout, serverSilence);
+                idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withStallTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout, v,
-                idleLinkTimeout, serverSilence);
+                idleLinkTimeout, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withIdleLinkTimeout(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
-                stallTimeout, v, serverSilence);
+                stallTimeout, v, serverSilence, holdersPerPage);
     }
 
     public PeerConfig withServerSilence(Duration v) {
         return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
-                stallTimeout, idleLinkTimeout, v);
+                stallTimeout, idleLinkTimeout, v, holdersPerPage);
+    }
+
+    public PeerConfig withHoldersPerPage(int v) {
+        return new PeerConfig(server, maxPageBytes, maxConcurrentServes, memoryBudgetBytes, storeDir, spoolDir, connectTimeout,
+                stallTimeout, idleLinkTimeout, serverSilence, v);
     }
 }

@@ -260,12 +260,17 @@ public final class PeerNode implements AutoCloseable {
         return loop.ask(() -> loop.fetching.status(hash), Optional.empty());
     }
 
+    /** Peer ids of the holders this node caught sending bytes that are not the page's (or breaking the protocol), latest last. */
+    public List<String> liarsFound() {
+        return loop.counters.recentLiars();
+    }
+
     public PeerStats stats() {
         long[] l = loop.ask(() -> new long[] {loop.links.size(), loop.links.opened()}, new long[] {-1, -1});
         Counters c = loop.counters;
         return new PeerStats(c.transfersServed.get(), c.bytesServed.get(), c.servesFailed.get(),
                 c.servesRefusedBusy.get(), c.activeServes.get(), c.pagesFetched.get(),
-                c.bytesFetched.get(), c.verifyFailures.get(), c.holdersAbandoned.get(),
+                c.bytesFetched.get(), c.verifyFailures.get(), c.holdersAbandoned.get(), c.liarsFound.get(),
                 store.hashes().size(), l[0], l[1], loop.signaling.connects());
     }
 

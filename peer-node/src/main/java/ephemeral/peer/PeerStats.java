@@ -12,6 +12,7 @@ package ephemeral.peer;
  * @param bytesFetched       page bytes received (verified or not)
  * @param verifyFailures     received pages whose bytes did not match their hash
  * @param holdersAbandoned   holders given up on (stall, bad bytes, garbage, refusal)
+ * @param liarsFound         holders found to have sent bytes that are not the page's, or to break the protocol
  * @param pagesHeld          pages this node holds and serves
  * @param linksOpen          live peer connections
  * @param linksOpened        peer connections created so far (each costs native memory for good)
@@ -27,6 +28,7 @@ public record PeerStats(
         long bytesFetched,
         long verifyFailures,
         long holdersAbandoned,
+        long liarsFound,
         long pagesHeld,
         long linksOpen,
         long linksOpened,

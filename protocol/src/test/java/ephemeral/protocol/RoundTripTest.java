@@ -68,8 +68,10 @@ class RoundTripTest {
     static final List<TransferMessage> TRANSFER = List.of(
             new TransferMessage.Get(H, 0),
             new TransferMessage.Get(H, 65_536),
+            new TransferMessage.Get(H, 65_536, 131_072L),
             new TransferMessage.Header(H, 10, 0, null, null),
             new TransferMessage.Header(H, 10, 4, "notes.txt", "text/plain"),
+            new TransferMessage.Header(H, 10, 4, 6L, null, null),
             new TransferMessage.Error(TransferMessage.Error.NOT_FOUND, "not held here"),
             new TransferMessage.Error(TransferMessage.Error.BAD_OFFSET, "offset beyond the size"));
 

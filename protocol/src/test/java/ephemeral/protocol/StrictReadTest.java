@@ -142,9 +142,15 @@ class StrictReadTest {
                 "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":\"1\"}",
                 "{\"type\":\"get\",\"hash\":\"" + H + "\",\"hash\":\"" + H + "\",\"offset\":0}",
                 "{\"type\":\"header\",\"hash\":\"" + H + "\",\"size\":1,\"offset\":2}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":4,\"end\":4}",
+                "{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":0,\"end\":\"9\"}",
+                "{\"type\":\"header\",\"hash\":\"" + H + "\",\"size\":10,\"offset\":2,\"end\":11}",
+                "{\"type\":\"header\",\"hash\":\"" + H + "\",\"size\":10,\"offset\":2,\"end\":2}",
                 "{\"type\":\"error\",\"message\":\"no code\"}")) {
             assertThrows(ProtocolException.class, () -> Codec.parseTransfer(bad), bad);
         }
+        assertEquals(new TransferMessage.Get(H, 3, 9L),
+                Codec.parseTransfer("{\"type\":\"get\",\"hash\":\"" + H + "\",\"offset\":3,\"end\":9}"));
         assertEquals("missing field: offset", assertThrows(ProtocolException.class,
                 () -> Codec.parseTransfer("{\"type\":\"get\",\"hash\":\"" + H + "\"}")).getMessage());
     }

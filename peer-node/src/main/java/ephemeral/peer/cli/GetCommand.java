@@ -51,6 +51,9 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    HoldersOption holders;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +72,7 @@ final class GetCommand implements Callable<Integer> {
         }
         // spooled beside the output file, a big page ends there by a rename
         Path spool = toFile ? Path.of(output).toAbsolutePath().getParent() : null;
-        try (PeerNode node = PeerNode.start(common.config(server).withMaxPageBytes(maxPageBytes).withSpoolDir(spool))) {
+        try (PeerNode node = PeerNode.start(holders.apply(common.config(server)).withMaxPageBytes(maxPageBytes).withSpoolDir(spool))) {
             Page got;
             try (Progress p = new Progress(node, page.hash(), !common.quiet)) {
                 got = node.getPage(page.hash(), timeout);

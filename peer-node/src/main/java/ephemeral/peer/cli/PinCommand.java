@@ -48,6 +48,9 @@ final class PinCommand implements Callable<Integer> {
     @Mixin
     MemoryOption memory;
 
+    @Mixin
+    HoldersOption holders;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +64,7 @@ final class PinCommand implements Callable<Integer> {
         String server = common.serverFor(links);
         PeerNode node;
         try {
-            node = PeerNode.start(memory.apply(serving.apply(common.config(server))).withStoreDir(store));
+            node = PeerNode.start(holders.apply(memory.apply(serving.apply(common.config(server)))).withStoreDir(store));
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;

@@ -60,6 +60,9 @@ final class SeedCommand implements Callable<Integer> {
     @Mixin
     ServingOptions serving;
 
+    @Mixin
+    HoldersOption holders;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,7 +86,7 @@ final class SeedCommand implements Callable<Integer> {
                 .withAdoptWeak(adoptWeak).withDenyFile(denyFile);
         Seed seed;
         try {
-            seed = Seed.start(serving.apply(common.config(common.serverFor(java.util.List.of()))), options);
+            seed = Seed.start(holders.apply(serving.apply(common.config(common.serverFor(java.util.List.of())))), options);
         } catch (SignalingUnavailableException e) {
             err.println("error: " + e.getMessage());
             return Main.SERVER_UNREACHABLE;

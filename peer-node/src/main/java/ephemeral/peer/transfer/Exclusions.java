@@ -64,6 +64,10 @@ final class Exclusions {
         }
     }
 
+    boolean isLiar(String peer) {
+        return liars.contains(peer);
+    }
+
     void clear() {
         liars.clear();
         failed.clear();

@@ -1,6 +1,5 @@
 package ephemeral.peer.transfer;
 
-import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.store.Page;
 import ephemeral.protocol.Sha256;
 import java.security.MessageDigest;
@@ -11,16 +10,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One page being fetched: the in-order bytes received so far (kept across holders, so a new holder can
- * resume at {@code offset}), the running digest, the holder being waited on, and the holders given up on.
- * Owned by the owner's executor.
+ * One page being fetched: the bytes held so far (kept across holders, so the next one is asked only for
+ * what is missing), the {@link Lane}s asking holders now, the ranges nobody is asked for yet, and the
+ * holders given up on. Owned by the owner's executor.
  */
 final class Fetch {
+    /** Bytes {@code [from, to)} came from {@code holder}, whose SHA-256 is {@code sha256}. */
+    record Piece(String holder, boolean routed, long from, long to, byte[] sha256) {
+    }
+
     final String hash;
     final CompletableFuture<Page> result = new CompletableFuture<>();
     final Exclusions exclusions = new Exclusions();
-    /** Holders whose bytes are in {@link #sink}: who to blame if the whole does not verify. */
-    final Set<String> contributors = new LinkedHashSet<>();
     final long deadlineNanos;
     boolean hold;
     /** Its want has been sent (fetches beyond the active limit wait in a queue). */
@@ -31,25 +32,28 @@ final class Fetch {
     int failures;
     /** When the next want goes out (System.nanoTime), or 0 when none is scheduled. */
     long nextWantNanos;
+    /** A want went out and no {@code routed} answered it yet (it may be pending at the server). */
+    boolean wantOut;
+    /** Every byte is here and the whole is being hashed: no lane, no want. */
+    boolean verifying;
 
-    /** The holder the server routed the last want to (or whose channel arrived), or null while pending. */
-    String holder;
-    /** The holder named by the last {@code routed}: the only one this wanter may report. */
-    String routedHolder;
-    /** The holder has signalled since it was routed: now it has {@code CONNECT_MS} to open its channel. */
-    boolean answered;
-    /** Until when a routed holder may stay silent (no signal, no channel). */
-    long waitUntilNanos;
-    Channel channel;
-    boolean headerSeen;
+    final List<Lane> lanes = new ArrayList<>();
+    /** Ranges {@code {from, to}} neither held nor asked of a lane, lowest first. */
+    final List<long[]> gaps = new ArrayList<>();
+    /** What each holder sent of the bytes held: who to blame if the whole does not verify. */
+    final List<Piece> pieces = new ArrayList<>();
+    /** The pieces of a try from several holders that did not verify, to hold against the page once it does. */
+    List<Piece> suspects = List.of();
+
     volatile long size = -1;
     volatile long received;
-    /** The bytes received so far, in order (null before the first header). */
+    /** The bytes received so far, each at its place (null before the first header). */
     Sink sink;
+    /** SHA-256 of {@code [0, hashedTo)}: bytes are hashed as they arrive while they arrive in order. */
     MessageDigest digest = Sha256.digest();
+    long hashedTo;
     String name;
     String mime;
-    long lastProgressNanos = System.nanoTime();
     /** Holders online as the server last counted them, or -1 before its first {@code peers}. */
     long holdersOnline = -1;
     /** How each given-up holder failed, in words, for the message a person sees when the fetch fails. */
@@ -57,9 +61,6 @@ final class Fetch {
     private String lastAttempt;
     private int lastAttemptCount;
     final long startNanos = System.nanoTime();
-    /** When the current holder's channel arrived, and when its header did (System.nanoTime). */
-    long channelNanos;
-    long headerNanos;
 
     Fetch(String hash, boolean hold, long deadlineNanos) {
         this.hash = hash;
@@ -84,6 +85,42 @@ final class Fetch {
         return peer == null ? "?" : peer.substring(0, Math.min(6, peer.length())) + "…";
     }
 
+    Lane lane(String holder) {
+        for (Lane l : lanes) {
+            if (l.holder.equals(holder)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** The holders whose bytes are held. */
+    Set<String> contributors() {
+        Set<String> who = new LinkedHashSet<>();
+        pieces.forEach(p -> who.add(p.holder()));
+        return who;
+    }
+
+    /** Puts {@code [from, to)} back among the ranges to ask for, merged with its neighbours. */
+    void gap(long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        int i = 0;
+        while (i < gaps.size() && gaps.get(i)[0] < from) {
+            i++;
+        }
+        gaps.add(i, new long[] {from, to});
+        for (int j = Math.max(0, i - 1); j + 1 < gaps.size(); ) {
+            if (gaps.get(j)[1] >= gaps.get(j + 1)[0]) {
+                gaps.get(j)[1] = Math.max(gaps.get(j)[1], gaps.get(j + 1)[1]);
+                gaps.remove(j + 1);
+            } else {
+                j++;
+            }
+        }
+    }
+
     /** Forgets every byte (they did not verify, or will not be resumed). */
     void resetBytes() {
         if (sink != null) {
@@ -92,16 +129,11 @@ final class Fetch {
         }
         received = 0;
         digest = Sha256.digest();
-        contributors.clear();
-        forgetHeader();
-    }
-
-    /** A size announced by a holder that then sent nothing is that holder's word only: drop it. */
-    void forgetHeader() {
-        if (received == 0) {
-            size = -1;
-            name = null;
-            mime = null;
-        }
+        hashedTo = 0;
+        pieces.clear();
+        gaps.clear();
+        size = -1;
+        name = null;
+        mime = null;
     }
 }

@@ -2,33 +2,42 @@ package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.rtc.Link;
+import ephemeral.peer.store.Body;
 import ephemeral.peer.store.Page;
 import ephemeral.peer.transfer.Exclusions.Fault;
 import ephemeral.protocol.Ids;
+import ephemeral.protocol.Sha256;
 import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.signaling.ClientMessage;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wanter's retry loop (docs/protocol.md §2, "Wanter"): sends {@code want}, learns the chosen holder
- * from {@code routed}, takes the channel that holder opens and hands it to a {@link Receiver}. A holder
- * that stays silent, stalls, answers with an error, lies or breaks the protocol is given up on, and the
- * page is wanted again after a backoff with that holder excluded (see {@link Exclusions}). A want nobody
- * was routed to is pending at the server, which routes it when a holder arrives: nothing polls.
- * Runs on the owner's executor.
+ * The wanter (docs/protocol.md §2, "Wanter"): sends {@code want}, learns the chosen holder from
+ * {@code routed}, takes the channel that holder opens and hands it to a {@link Receiver}. A page of
+ * {@link #SEVERAL_FROM} bytes or more is asked of up to {@code lanes} holders at once, each for its own
+ * range ("Several holders"). A holder that stays silent, stalls, answers with an error, lies or breaks the
+ * protocol is given up on, and the page is wanted again after a backoff with that holder excluded (see
+ * {@link Exclusions}); what it sent is kept. A want nobody was routed to is pending at the server, which
+ * routes it when a holder arrives: nothing polls. Runs on the owner's executor.
  */
 public final class Fetching implements Receiver.Outcome {
     private static final Logger LOG = LoggerFactory.getLogger(Fetching.class);
@@ -37,12 +46,21 @@ public final class Fetching implements Receiver.Outcome {
      * must not turn into a thousand simultaneous requests it can only refuse.
      */
     static final int MAX_ACTIVE = 16;
+    /** Pages this big are fetched from several holders at once (the size at which they go to disk, too). */
+    public static final long SEVERAL_FROM = Body.ON_DISK_FROM;
+    /** A lane's range is split for a newcomer only if both halves get at least this much. */
+    static final long MIN_RANGE = 1 << 20;
+    /** Ranges start on this boundary (the holders' message size). */
+    private static final long ALIGN = PageSender.CHUNK;
 
     private final Consumer<ClientMessage> signaling;
     private final Counters counters;
     private final long maxPageBytes;
     private final Spool spool;
     private final long stallNanos;
+    private final int maxLanes;
+    private final Executor owner;
+    private final Executor background;
     private final Map<String, Fetch> fetches = new HashMap<>();
     private final ArrayDeque<Fetch> queued = new ArrayDeque<>();
     private int active;
@@ -50,13 +68,21 @@ public final class Fetching implements Receiver.Outcome {
     /** Why the connection to a peer has not come up, in words, or null when nothing says so. */
     private Function<String, String> linkTrouble = peer -> null;
 
+    /**
+     * @param maxLanes   holders a big page is asked of at once (1: one at a time)
+     * @param owner      the executor this runs on
+     * @param background where a page's bytes are read back and hashed (off the owner's thread)
+     */
     public Fetching(Consumer<ClientMessage> signaling, Counters counters, long maxPageBytes, Spool spool,
-                    long stallMillis) {
+                    long stallMillis, int maxLanes, Executor owner, Executor background) {
         this.signaling = signaling;
         this.counters = counters;
         this.maxPageBytes = maxPageBytes;
         this.spool = spool;
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(stallMillis);
+        this.maxLanes = maxLanes;
+        this.owner = owner;
+        this.background = background;
     }
 
     public void setLinkTrouble(Function<String, String> linkTrouble) {
@@ -99,14 +125,25 @@ public final class Fetching implements Receiver.Outcome {
         if (f == null) {
             return Optional.empty();
         }
-        String who = f.holder == null ? null : "holder " + Fetch.shortId(f.holder);
-        if (f.channel != null) {
-            String via = f.channel.link().route().isEmpty() ? "" : " (" + f.channel.link().route() + ")";
-            return Optional.of(f.size < 0 ? "connected to " + who + via + ", waiting for its header"
-                    : "receiving from " + who + via);
+        if (f.verifying) {
+            return Optional.of("checking the page's hash");
         }
-        if (who != null) {
-            return Optional.of(f.answered ? who + " answered, connecting" : "asked " + who + ", no answer yet");
+        List<Lane> receiving = f.lanes.stream().filter(l -> l.channel != null).toList();
+        if (receiving.size() > 1) {
+            return Optional.of("receiving from " + receiving.size() + " holders ("
+                    + receiving.stream().map(l -> Fetch.shortId(l.holder)).collect(Collectors.joining(", ")) + ")");
+        }
+        if (receiving.size() == 1) {
+            Lane l = receiving.get(0);
+            String who = "holder " + Fetch.shortId(l.holder);
+            String via = l.channel.link().route().isEmpty() ? "" : " (" + l.channel.link().route() + ")";
+            return Optional.of(l.headerSeen ? "receiving from " + who + via
+                    : "connected to " + who + via + ", waiting for its header");
+        }
+        if (!f.lanes.isEmpty()) {
+            Lane l = f.lanes.get(0);
+            String who = "holder " + Fetch.shortId(l.holder);
+            return Optional.of(l.answered ? who + " answered, connecting" : "asked " + who + ", no answer yet");
         }
         if (!f.started) {
             return Optional.of("waiting for other fetches to finish");
@@ -119,11 +156,12 @@ public final class Fetching implements Receiver.Outcome {
                 : "waiting for the server to pick a holder" + (f.holdersOnline > 0 ? " (" + f.holdersOnline + " online)" : "") + last);
     }
 
-    /** A link failed: a fetch waiting for that holder's channel gives up on it now, saying why. */
+    /** A link failed: a lane waiting for that holder's channel gives up on it now, saying why. */
     public void onLinkFailed(String peer, String why) {
         for (Fetch f : List.copyOf(fetches.values())) {
-            if (f.channel == null && peer.equals(f.holder)) {
-                failed(f, "could not connect: " + why, Fault.UNREACHABLE);
+            Lane l = f.lane(peer);
+            if (l != null && l.channel == null) {
+                failed(f, l, "could not connect: " + why, Fault.UNREACHABLE);
             }
         }
     }
@@ -134,7 +172,8 @@ public final class Fetching implements Receiver.Outcome {
      */
     public void onUnavailable(String hash) {
         Fetch f = fetches.get(hash);
-        if (f != null && f.started && f.channel == null && f.holder == null) {
+        if (f != null && f.wantOut) {
+            f.wantOut = false;
             f.failures++;
             backOff(f);
         }
@@ -145,17 +184,20 @@ public final class Fetching implements Receiver.Outcome {
         f.nextWantNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.retryDelayMs(f.failures));
     }
 
-    /** Only the holder the server routed us to may offer a connection for a page, and only while we wait. */
+    /** Only a holder the server routed us to may offer a connection for a page, and only while we wait for it. */
     public boolean expectsOffer(String from, String hash) {
         Fetch f = fetches.get(hash);
-        return f != null && f.channel == null && from.equals(f.holder);
+        Lane l = f == null ? null : f.lane(from);
+        return l != null && l.channel == null;
     }
 
-    /** After a reconnect: every waiting fetch is wanted again at once under the new peer id (old ids are void). */
+    /** After a reconnect: every fetch is wanted again at once under the new peer id (old ids are void). */
     public void rewantAll() {
         for (Fetch f : fetches.values()) {
             f.exclusions.clear();
-            if (f.started && f.channel == null) {
+            f.lanes.removeIf(l -> l.channel == null);
+            f.wantOut = false;
+            if (wantsLane(f)) {
                 want(f);
             }
         }
@@ -172,20 +214,26 @@ public final class Fetching implements Receiver.Outcome {
     /** The server routed our want to {@code holder}: it has {@code ROUTED_WAIT_MS} to answer. */
     public void onRouted(String hash, String holder) {
         Fetch f = fetches.get(hash);
-        if (f != null && f.channel == null) {
-            f.holder = holder;
-            f.routedHolder = holder;
-            f.answered = false;
-            f.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ROUTED_WAIT_MS);
+        if (f == null) {
+            return;
+        }
+        f.wantOut = false;
+        Lane known = f.lane(holder);
+        if (known != null) {
+            known.routed = true; // its channel came first, on a connection it reused
+        } else if (wantsLane(f)) {
+            f.lanes.add(new Lane(holder, true, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.ROUTED_WAIT_MS)));
+            more(f); // the next holder is asked while this one connects
         }
     }
 
-    /** Any relayed signal: the first one from the routed holder shows it is alive and connecting. */
+    /** Any relayed signal: the first one from a routed holder shows it is alive and connecting. */
     public void onSignal(String from, String hash) {
         Fetch f = fetches.get(hash);
-        if (f != null && f.channel == null && !f.answered && from.equals(f.holder)) {
-            f.answered = true;
-            f.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.CONNECT_MS);
+        Lane l = f == null ? null : f.lane(from);
+        if (l != null && l.channel == null && !l.answered) {
+            l.answered = true;
+            l.waitUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Timeouts.CONNECT_MS);
         }
     }
 
@@ -193,21 +241,95 @@ public final class Fetching implements Receiver.Outcome {
     public void onRemoteChannel(Link link, Channel ch) {
         String hash = ch.protocol();
         Fetch f = fetches.get(Ids.isHash(hash) ? hash : inferHash(link));
-        if (f == null || f.channel != null || !f.started) {
-            LOG.debug("closing an unexpected channel from {}", link.remotePeer());
+        String from = link.remotePeer();
+        Lane lane = f == null ? null : f.lane(from);
+        if (f != null && lane == null && f.started && wantsLane(f)) {
+            // a channel before its routed (a reused connection is quick), or late from a holder given up on:
+            // as good as the next want's
+            lane = new Lane(from, false, 0);
+            f.lanes.add(lane);
+        }
+        if (lane == null || lane.channel != null || !assign(f, lane)) {
+            LOG.debug("closing an unexpected channel from {}", from);
+            if (lane != null && lane.channel == null) {
+                f.lanes.remove(lane);
+            }
             ch.close();
             return;
         }
-        f.channel = ch;
-        f.holder = link.remotePeer();
-        f.headerSeen = false;
-        f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
-        f.lastProgressNanos = System.nanoTime();
-        f.channelNanos = f.lastProgressNanos;
-        Receiver receiver = new Receiver(f, maxPageBytes, spool, counters, this);
+        lane.channel = ch;
+        lane.channelNanos = System.nanoTime();
+        lane.lastProgressNanos = lane.channelNanos;
+        f.nextWantNanos = 0;
+        Receiver receiver = new Receiver(f, lane, maxPageBytes, spool, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
-            failed(f, "could not send get", Fault.REFUSED);
+            failed(f, lane, "could not send get", Fault.REFUSED);
+        }
+    }
+
+    /**
+     * Gives a lane whose channel came its range: the whole page while its size is unknown, else the
+     * lowest range nobody is asked for, else the back half of the range with most left to come. False
+     * when there is nothing worth asking this holder for.
+     */
+    private boolean assign(Fetch f, Lane lane) {
+        if (f.size < 0) {
+            if (f.lanes.stream().anyMatch(l -> l.channel != null)) {
+                return false; // one holder at a time until a header tells the size
+            }
+            lane.start = 0;
+            lane.end = -1;
+        } else if (!f.gaps.isEmpty()) {
+            long[] g = f.gaps.remove(0);
+            lane.start = g[0];
+            lane.end = g[1];
+        } else {
+            Lane victim = splittable(f);
+            if (victim == null) {
+                return false;
+            }
+            long mid = victim.pos + (victim.remaining() / 2) / ALIGN * ALIGN;
+            lane.start = mid;
+            lane.end = victim.end;
+            victim.end = mid;
+        }
+        lane.pos = lane.start;
+        lane.asked = lane.end >= 0 && lane.end < f.size ? lane.end : null;
+        return true;
+    }
+
+    /** The receiving lane with the most left to come, if a newcomer could take half of it. */
+    private static Lane splittable(Fetch f) {
+        Lane best = null;
+        for (Lane l : f.lanes) {
+            if (l.channel != null && l.remaining() >= 2 * MIN_RANGE && (best == null || l.remaining() > best.remaining())) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    /** Whether another holder would get something to send: a free range, or half of a long one. */
+    private boolean wantsLane(Fetch f) {
+        if (!f.started || f.verifying || f.result.isDone()) {
+            return false;
+        }
+        if (f.size < 0) {
+            return f.lanes.isEmpty();
+        }
+        int lanes = f.resumable && f.size >= SEVERAL_FROM ? maxLanes : 1;
+        if (f.lanes.size() >= lanes) {
+            return false;
+        }
+        long waiting = f.lanes.stream().filter(l -> l.channel == null).count();
+        return f.gaps.size() > waiting || splittable(f) != null;
+    }
+
+    /** Asks for one more holder when one would help and no want is already on its way. */
+    private void more(Fetch f) {
+        if (!f.wantOut && f.nextWantNanos == 0 && wantsLane(f)) {
+            want(f);
         }
     }
 
@@ -217,19 +339,30 @@ public final class Fetching implements Receiver.Outcome {
         for (Fetch f : List.copyOf(fetches.values())) {
             if (now - f.deadlineNanos > 0) {
                 finish(f, null, new TimeoutException(timeoutMessage(f)));
-            } else if (f.channel != null) {
-                if (now - f.lastProgressNanos > stallNanos) {
-                    failed(f, "stalled: nothing received for " + stallNanos / 1_000_000_000.0 + " s", Fault.STALLED);
+                continue;
+            }
+            for (Lane l : List.copyOf(f.lanes)) {
+                if (!f.lanes.contains(l)) {
+                    continue; // a conflict ended it with another lane
                 }
-            } else if (f.holder != null && now - f.waitUntilNanos > 0) {
-                // it answered but no path came up: say what the connection knows (a refused relay, no relay);
-                // still a silent holder to the server, which cannot tell a hostile one from a bad network
-                String trouble = f.answered ? linkTrouble.apply(f.holder) : null;
-                failed(f, trouble != null ? "no connection within " + Timeouts.CONNECT_MS / 1000 + " s: " + trouble
-                        : f.answered ? "answered, but opened no channel within " + Timeouts.CONNECT_MS / 1000 + " s"
-                        : "did not answer within " + Timeouts.ROUTED_WAIT_MS / 1000 + " s", Fault.SILENT);
-            } else if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
-                want(f);
+                if (l.channel != null) {
+                    if (now - l.lastProgressNanos > stallNanos) {
+                        failed(f, l, "stalled: nothing received for " + stallNanos / 1_000_000_000.0 + " s", Fault.STALLED);
+                    }
+                } else if (now - l.waitUntilNanos > 0) {
+                    // it answered but no path came up: say what the connection knows (a refused relay, no
+                    // relay); still a silent holder to the server, which cannot tell a hostile one from a bad network
+                    String trouble = l.answered ? linkTrouble.apply(l.holder) : null;
+                    failed(f, l, trouble != null ? "no connection within " + Timeouts.CONNECT_MS / 1000 + " s: " + trouble
+                            : l.answered ? "answered, but opened no channel within " + Timeouts.CONNECT_MS / 1000 + " s"
+                            : "did not answer within " + Timeouts.ROUTED_WAIT_MS / 1000 + " s", Fault.SILENT);
+                }
+            }
+            if (f.nextWantNanos != 0 && now - f.nextWantNanos >= 0) {
+                f.nextWantNanos = 0;
+                if (wantsLane(f)) {
+                    want(f);
+                }
             }
         }
     }
@@ -241,15 +374,18 @@ public final class Fetching implements Receiver.Outcome {
     }
 
     @Override
-    public void verified(Fetch f, Page page) {
-        long now = System.nanoTime();
-        Channel ch = f.channel;
-        String route = ch == null || ch.link().route().isEmpty() ? "" : " (" + ch.link().route() + ")";
-        LOG.info("page {}…: {} bytes verified from holder {}{} in {} ms; first byte {} ms after its channel opened, {} MB/s",
-                f.hash.substring(0, 12), page.size(), Fetch.shortId(f.holder), route, (now - f.startNanos) / 1_000_000,
-                (f.headerNanos - f.channelNanos) / 1_000_000,
-                String.format("%.1f", page.size() / Math.max(1e-3, (now - f.headerNanos) / 1e9) / 1e6));
-        finish(f, page, null);
+    public void sized(Fetch f) {
+        more(f);
+    }
+
+    @Override
+    public void rangeDone(Fetch f, Lane lane) {
+        end(f, lane);
+        if (f.received == f.size) {
+            verify(f);
+        } else {
+            more(f);
+        }
     }
 
     @Override
@@ -258,45 +394,164 @@ public final class Fetching implements Receiver.Outcome {
         finish(f, null, new IOException("cannot store page " + f.hash + ": " + e.getMessage(), e));
     }
 
-    /** Gives up on the current holder and schedules the next want after the backoff. */
+    /** Gives up on a lane's holder, keeps what it sent, and asks another after the backoff. */
     @Override
-    public void failed(Fetch f, String why, Fault fault) {
-        LOG.info("page {}…: holder {} {}; asking another", f.hash.substring(0, 12), Fetch.shortId(f.holder), why);
+    public void failed(Fetch f, Lane lane, String why, Fault fault) {
+        LOG.info("page {}…: holder {} {}; asking another", f.hash.substring(0, 12), Fetch.shortId(lane.holder), why);
         counters.holdersAbandoned.incrementAndGet();
-        f.attempt(f.holder, why);
-        if (f.holder != null) {
-            f.exclusions.blame(f.holder, fault);
-            if (fault.reason() != null && f.holder.equals(f.routedHolder)) {
-                // the server weighs reports of several wanters; one wanter's word alone changes nothing
-                signaling.accept(new ClientMessage.Report(f.hash, f.holder, fault.reason()));
-            }
-        }
-        if (fault == Fault.CONFLICT || fault == Fault.BAD_BYTES) {
-            // several holders' bytes that do not verify: any of them may have lied, so from now on every
-            // try starts at 0 with one holder, and a mismatch then names exactly one liar
+        f.attempt(lane.holder, why);
+        blame(f, lane.holder, lane.routed, fault);
+        end(f, lane);
+        if (fault == Fault.CONFLICT || !f.resumable) {
+            // holders disagree: any of them may have lied, so from now on every try starts at 0 with one
+            // holder, and a mismatch then names exactly one liar
             f.resumable &= fault != Fault.CONFLICT;
-            f.resetBytes();
-        } else if (!f.resumable) {
-            f.resetBytes();
-        } else {
-            f.forgetHeader();
-        }
-        Channel ch = f.channel;
-        f.channel = null;
-        f.holder = null;
-        f.headerSeen = false;
-        if (ch != null) {
-            ch.setListener(null);
-            ch.close();
+            restart(f);
+        } else if (f.received == 0 && f.lanes.stream().noneMatch(l -> l.channel != null)) {
+            f.resetBytes(); // a size announced by holders that then sent nothing is their word only
         }
         f.failures++;
         // a silent holder already cost a clock's wait, pause enough; the backoff is for holders that fail at
         // once, which would otherwise be asked again in a loop
         if (fault == Fault.SILENT) {
-            want(f);
+            f.nextWantNanos = 0;
+            f.wantOut = false;
+            if (wantsLane(f)) {
+                want(f);
+            }
         } else {
             backOff(f);
         }
+    }
+
+    private void blame(Fetch f, String holder, boolean routed, Fault fault) {
+        boolean wasLiar = f.exclusions.isLiar(holder);
+        f.exclusions.blame(holder, fault);
+        if (!wasLiar && f.exclusions.isLiar(holder)) {
+            counters.liar(holder);
+        }
+        if (fault.reason() != null && routed) {
+            // the server weighs reports of several wanters; one wanter's word alone changes nothing
+            signaling.accept(new ClientMessage.Report(f.hash, holder, fault.reason()));
+        }
+    }
+
+    /** Takes a lane out: what it received is kept (a piece), what it did not goes back among the gaps. */
+    private void end(Fetch f, Lane lane) {
+        f.lanes.remove(lane);
+        if (lane.pos > lane.start) {
+            f.pieces.add(new Fetch.Piece(lane.holder, lane.routed, lane.start, lane.pos, lane.digest.digest()));
+        }
+        if (lane.end >= 0 && f.size >= 0) {
+            f.gap(lane.pos, lane.end);
+        }
+        Channel ch = lane.channel;
+        lane.channel = null;
+        if (ch != null) {
+            ch.setListener(null);
+            ch.close();
+        }
+    }
+
+    /** Forgets every byte and every lane (no blame): the next try starts at 0. */
+    private void restart(Fetch f) {
+        for (Lane l : List.copyOf(f.lanes)) {
+            if (l.channel != null) {
+                end(f, l);
+            }
+        }
+        f.resetBytes();
+    }
+
+    /**
+     * Every byte is here: hashes what was not hashed as it came (the ranges behind the first) off the owner's
+     * thread, and if a try from several holders failed before, the same ranges of this page, to name who lied.
+     */
+    private void verify(Fetch f) {
+        f.verifying = true;
+        f.nextWantNanos = 0;
+        Sink sink = f.sink;
+        long size = f.size;
+        long from = f.hashedTo;
+        MessageDigest digest = f.digest;
+        List<Fetch.Piece> suspects = f.suspects;
+        background.execute(() -> {
+            String actual;
+            List<Fetch.Piece> lied = new ArrayList<>();
+            try {
+                sink.digest(digest, from, size);
+                actual = Sha256.hex(digest.digest());
+                if (actual.equals(f.hash)) {
+                    for (Fetch.Piece p : suspects) {
+                        MessageDigest d = Sha256.digest();
+                        sink.digest(d, p.from(), p.to());
+                        if (!Arrays.equals(d.digest(), p.sha256())) {
+                            lied.add(p);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                owner.execute(() -> {
+                    if (f.sink == sink && !f.result.isDone()) {
+                        broken(f, e instanceof IOException io ? io : new IOException(e));
+                    }
+                });
+                return;
+            }
+            owner.execute(() -> {
+                if (f.sink == sink && !f.result.isDone()) {
+                    verified(f, actual, lied);
+                }
+            });
+        });
+    }
+
+    private void verified(Fetch f, String actual, List<Fetch.Piece> lied) {
+        f.verifying = false;
+        Set<String> contributors = f.contributors();
+        if (!actual.equals(f.hash)) {
+            counters.verifyFailures.incrementAndGet();
+            String why = "bytes do not match the hash (got " + actual + ")";
+            f.failures++;
+            if (contributors.size() == 1) {
+                Fetch.Piece p = f.pieces.get(0);
+                LOG.info("page {}…: holder {} {}; asking another", f.hash.substring(0, 12), Fetch.shortId(p.holder()), why);
+                f.attempt(p.holder(), why);
+                blame(f, p.holder(), p.routed(), Fault.BAD_BYTES);
+                f.resetBytes();
+            } else {
+                // several holders' bytes: any of them may have lied. One holder sends the page again; its ranges
+                // are then held against these, and whoever sent a range that differs lied
+                LOG.info("page {}…: bytes from {} holders do not match the hash; fetching it again from one",
+                        f.hash.substring(0, 12), contributors.size());
+                f.attempt(null, why + " (bytes from " + contributors.size() + " holders)");
+                f.suspects = List.copyOf(f.pieces);
+                f.resumable = false;
+                f.resetBytes();
+            }
+            backOff(f);
+            return;
+        }
+        for (Fetch.Piece p : lied) {
+            LOG.warn("page {}…: holder {} sent bytes {}–{} that are not the page's", f.hash.substring(0, 12),
+                    Fetch.shortId(p.holder()), p.from(), p.to());
+            blame(f, p.holder(), p.routed(), Fault.BAD_BYTES);
+        }
+        Body body;
+        try {
+            body = f.sink.finish(f.size);
+        } catch (IOException e) {
+            broken(f, e);
+            return;
+        }
+        f.sink = null; // the page owns the bytes now
+        counters.pagesFetched.incrementAndGet();
+        long now = System.nanoTime();
+        LOG.info("page {}…: {} bytes verified from {} in {} ms, {} MB/s", f.hash.substring(0, 12), f.size,
+                contributors.stream().map(Fetch::shortId).collect(Collectors.joining(", ")),
+                (now - f.startNanos) / 1_000_000,
+                String.format("%.1f", f.size / Math.max(1e-3, (now - f.startNanos) / 1e9) / 1e6));
+        finish(f, new Page(f.hash, body, f.name, f.mime), null);
     }
 
     /** Why a fetch ran out of time, in words: nobody online, or what each holder tried did. */
@@ -318,20 +573,26 @@ public final class Fetching implements Receiver.Outcome {
 
     private void want(Fetch f) {
         f.nextWantNanos = 0;
-        f.holder = null;
-        f.routedHolder = null;
-        signaling.accept(new ClientMessage.Want(f.hash, new LinkedHashSet<>(f.exclusions.forWant(maxExclude))));
+        f.wantOut = true;
+        // the holders already asked are left out too, so each lane gets its own
+        Set<String> exclude = new LinkedHashSet<>();
+        f.lanes.forEach(l -> exclude.add(l.holder));
+        exclude.addAll(f.exclusions.forWant(maxExclude));
+        List<String> list = new ArrayList<>(exclude);
+        signaling.accept(new ClientMessage.Want(f.hash, new LinkedHashSet<>(
+                list.size() > maxExclude ? list.subList(0, maxExclude) : list)));
     }
 
     private String inferHash(Link link) {
         // A holder that does not set the channel protocol: the link's own page, else the one wanted page
         // this holder was routed for.
         Fetch own = fetches.get(link.sessionHash());
-        if (own != null && own.channel == null) {
+        if (own != null) {
             return own.hash;
         }
         for (Fetch f : fetches.values()) {
-            if (f.channel == null && link.remotePeer().equals(f.holder)) {
+            Lane l = f.lane(link.remotePeer());
+            if (l != null && l.channel == null) {
                 return f.hash;
             }
         }
@@ -347,11 +608,8 @@ public final class Fetching implements Receiver.Outcome {
                 begin(queued.poll());
             }
         }
-        Channel ch = f.channel;
-        f.channel = null;
-        if (ch != null) {
-            ch.setListener(null);
-            ch.close();
+        for (Lane l : List.copyOf(f.lanes)) {
+            end(f, l);
         }
         if (f.started && (page == null || !f.hold)) {
             signaling.accept(new ClientMessage.Unwant(f.hash));

@@ -26,13 +26,16 @@ final class PageSender implements Runnable {
     private final Channel channel;
     private final Page page;
     private final long offset;
+    /** The page's size, or the end of the range asked for; null for the whole rest of the page. */
+    private final Long end;
     private final long stallMillis;
     private final Done done;
 
-    PageSender(Channel channel, Page page, long offset, long stallMillis, Done done) {
+    PageSender(Channel channel, Page page, long offset, Long end, long stallMillis, Done done) {
         this.channel = channel;
         this.page = page;
         this.offset = offset;
+        this.end = end;
         this.stallMillis = stallMillis;
         this.done = done;
     }
@@ -43,16 +46,17 @@ final class PageSender implements Runnable {
         long sent = 0;
         try {
             long size = page.size();
-            String header = Codec.encode(new TransferMessage.Header(page.hash(), size, offset,
+            String header = Codec.encode(new TransferMessage.Header(page.hash(), size, offset, end,
                     page.name(), page.mime()));
+            long stop = end != null ? end : size;
             if (!channel.sendText(header)) {
                 return;
             }
             // read a chunk at a time, from memory or disk alike: a page of gigabytes is never read whole
             try (InputStream in = page.body().openAt(offset)) {
                 long pos = offset;
-                while (pos < size) {
-                    int n = (int) Math.min(CHUNK, size - pos);
+                while (pos < stop) {
+                    int n = (int) Math.min(CHUNK, stop - pos);
                     byte[] chunk = in.readNBytes(n);
                     if (chunk.length != n) {
                         return; // the file shrank under us: the channel closes, and the wanter asks elsewhere

@@ -1,60 +1,65 @@
 package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
-import ephemeral.peer.store.Body;
-import ephemeral.peer.store.Page;
 import ephemeral.peer.transfer.Exclusions.Fault;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.Sha256;
 import ephemeral.protocol.transfer.TransferMessage;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
- * The wanter's side of one attempt on one {@code page} channel (docs/protocol.md §2): sends {@code get}
- * from the bytes already held, takes one {@code header}, appends the bytes to the {@link Fetch}'s {@link Sink} while
- * hashing them, and verifies the whole when the announced size is reached. It reports how the attempt
- * ended; deciding what to do next is {@link Fetching}'s job. Runs on the owner's executor.
+ * The wanter's side of one {@link Lane} on one {@code page} channel (docs/protocol.md §2): sends
+ * {@code get} for the lane's range, takes one {@code header}, writes the bytes at their place in the
+ * {@link Fetch}'s {@link Sink} while hashing them, and says when the range is complete. Deciding what to
+ * do next (another lane, the whole page's check) is {@link Fetching}'s job. Runs on the owner's executor.
  */
 final class Receiver implements Channel.Listener {
 
-    /** How an attempt ended. Called at most once, on the owner's executor. */
+    /** How a lane went. Each lane ends at most once, on the owner's executor. */
     interface Outcome {
-        void verified(Fetch f, Page page);
+        /** The first header of the fetch told the page's size. */
+        void sized(Fetch f);
 
-        void failed(Fetch f, String why, Fault fault);
+        /** Every byte of the lane's range is here. */
+        void rangeDone(Fetch f, Lane lane);
+
+        void failed(Fetch f, Lane lane, String why, Fault fault);
 
         /** This peer could not store the bytes (a full disk): no holder is to blame, the fetch fails. */
         void broken(Fetch f, IOException e);
     }
 
     private final Fetch f;
+    private final Lane lane;
     private final long maxPageBytes;
     private final Spool spool;
     private final Counters counters;
     private final Outcome outcome;
 
-    Receiver(Fetch f, long maxPageBytes, Spool spool, Counters counters, Outcome outcome) {
+    Receiver(Fetch f, Lane lane, long maxPageBytes, Spool spool, Counters counters, Outcome outcome) {
         this.f = f;
+        this.lane = lane;
         this.maxPageBytes = maxPageBytes;
         this.spool = spool;
         this.counters = counters;
         this.outcome = outcome;
     }
 
-    /** Asks for the page from the first byte not yet held; false if the channel would not take it. */
+    /** Asks for the lane's range; false if the channel would not take it. */
     boolean ask(Channel ch) {
-        f.lastProgressNanos = System.nanoTime();
-        return ch.sendText(Codec.encode(new TransferMessage.Get(f.hash, f.received)));
+        lane.lastProgressNanos = System.nanoTime();
+        return ch.sendText(Codec.encode(new TransferMessage.Get(f.hash, lane.start, lane.asked)));
     }
 
     private boolean current(Channel c) {
-        return f.channel == c && !f.result.isDone();
+        return lane.channel == c && f.lanes.contains(lane) && !f.result.isDone();
     }
 
     @Override
     public void onOpen(Channel c) {
         if (current(c) && !ask(c)) {
-            outcome.failed(f, "could not send get", Fault.REFUSED);
+            outcome.failed(f, lane, "could not send get", Fault.REFUSED);
         }
     }
 
@@ -67,44 +72,48 @@ final class Receiver implements Channel.Listener {
         try {
             m = Codec.parseTransfer(text);
         } catch (IllegalArgumentException e) {
-            outcome.failed(f, "bad message: " + e.getMessage(), Fault.PROTOCOL);
+            outcome.failed(f, lane, "bad message: " + e.getMessage(), Fault.PROTOCOL);
             return;
         }
-        if (m instanceof TransferMessage.Header h && !f.headerSeen) {
+        if (m instanceof TransferMessage.Header h && !lane.headerSeen) {
             header(h);
         } else if (m instanceof TransferMessage.Error e) {
-            outcome.failed(f, "holder says " + e.code() + ": " + e.message(), Fault.REFUSED);
+            outcome.failed(f, lane, "holder says " + e.code() + ": " + e.message(), Fault.REFUSED);
         } else {
-            outcome.failed(f, "unexpected message", Fault.PROTOCOL);
+            outcome.failed(f, lane, "unexpected message", Fault.PROTOCOL);
         }
     }
 
     private void header(TransferMessage.Header h) {
-        if (!h.hash().equals(f.hash) || h.offset() != f.received) {
-            outcome.failed(f, "header does not answer the request", Fault.PROTOCOL);
+        if (!h.hash().equals(f.hash) || h.offset() != lane.start || !Objects.equals(h.end(), lane.asked)) {
+            outcome.failed(f, lane, "header does not answer the request", Fault.PROTOCOL);
         } else if (f.size >= 0 && h.size() != f.size) {
-            // the bytes held came from a holder that announced another size: one of them lies, and only a
-            // whole page from one holder can say which
-            outcome.failed(f, "holders disagree on the size (" + f.size + " vs " + h.size() + ")", Fault.CONFLICT);
+            // the bytes held, or the ranges asked, came from a holder that announced another size: one of
+            // them lies, and only a whole page from one holder can say which
+            outcome.failed(f, lane, "holders disagree on the size (" + f.size + " vs " + h.size() + ")", Fault.CONFLICT);
         } else if (h.size() > maxPageBytes) {
-            outcome.failed(f, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, Fault.PROTOCOL);
+            outcome.failed(f, lane, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, Fault.PROTOCOL);
         } else {
-            f.headerSeen = true;
-            f.size = h.size();
-            f.headerNanos = System.nanoTime();
-            if (f.sink == null) {
+            lane.headerSeen = true;
+            lane.headerNanos = System.nanoTime();
+            lane.lastProgressNanos = lane.headerNanos;
+            lane.stop = h.stop();
+            lane.digest = Sha256.digest();
+            if (f.size < 0) {
                 try {
                     f.sink = Sink.open(h.size(), spool, f.hash);
                 } catch (IOException e) {
                     outcome.broken(f, e);
                     return;
                 }
+                f.size = h.size();
                 f.name = h.name();
                 f.mime = h.mime();
+                lane.end = h.size();
+                outcome.sized(f);
             }
-            f.lastProgressNanos = System.nanoTime();
-            if (f.received == f.size) {
-                verify();
+            if (lane.pos == lane.end) {
+                outcome.rangeDone(f, lane);
             }
         }
     }
@@ -114,56 +123,40 @@ final class Receiver implements Channel.Listener {
         if (!current(c)) {
             return;
         }
-        if (!f.headerSeen) {
-            outcome.failed(f, "bytes before the header", Fault.PROTOCOL);
+        if (!lane.headerSeen) {
+            outcome.failed(f, lane, "bytes before the header", Fault.PROTOCOL);
             return;
         }
-        if (f.received + bytes.length > f.size) {
-            outcome.failed(f, "more bytes than announced", Fault.BAD_BYTES);
+        if (lane.pos + bytes.length > lane.stop) {
+            outcome.failed(f, lane, "more bytes than announced", Fault.BAD_BYTES);
             return;
         }
+        // a lane whose range was cut short (another lane took its tail) ignores what comes past its end
+        int n = (int) Math.min(bytes.length, lane.end - lane.pos);
         try {
-            f.sink.append(bytes);
+            f.sink.write(lane.pos, bytes, n);
         } catch (IOException e) {
             outcome.broken(f, e);
             return;
         }
-        f.digest.update(bytes);
-        f.received += bytes.length;
-        f.contributors.add(c.remotePeer());
+        lane.digest.update(bytes, 0, n);
+        if (lane.pos == f.hashedTo) {
+            f.digest.update(bytes, 0, n);
+            f.hashedTo += n;
+        }
+        lane.pos += n;
+        f.received += n;
         counters.bytesFetched.addAndGet(bytes.length);
-        f.lastProgressNanos = System.nanoTime();
-        if (f.received == f.size) {
-            verify();
+        lane.lastProgressNanos = System.nanoTime();
+        if (lane.pos == lane.end) {
+            outcome.rangeDone(f, lane);
         }
     }
 
     @Override
     public void onClosed(Channel c) {
         if (current(c)) {
-            f.channel = null;
-            outcome.failed(f, "channel closed before the page was complete", Fault.REFUSED);
+            outcome.failed(f, lane, "channel closed before its bytes were complete", Fault.REFUSED);
         }
-    }
-
-    private void verify() {
-        String actual = Sha256.hex(f.digest.digest());
-        if (!actual.equals(f.hash)) {
-            counters.verifyFailures.incrementAndGet();
-            // from one holder, that holder lied; from several, any of them may have
-            outcome.failed(f, "bytes do not match the hash (got " + actual + ")",
-                    f.contributors.size() > 1 ? Fault.CONFLICT : Fault.BAD_BYTES);
-            return;
-        }
-        Body body;
-        try {
-            body = f.sink.finish(f.size);
-        } catch (IOException e) {
-            outcome.broken(f, e);
-            return;
-        }
-        f.sink = null; // the page owns the bytes now
-        counters.pagesFetched.incrementAndGet();
-        outcome.verified(f, new Page(f.hash, body, f.name, f.mime));
     }
 }

@@ -134,13 +134,15 @@ public final class Serving {
             owner.execute(() -> refuse(c, TransferMessage.Error.NOT_FOUND, "this peer does not hold " + get.hash()));
             return;
         }
-        if (get.offset() > page.get().size()) {
+        long size = page.get().size();
+        if (get.offset() > size || get.end() != null && get.end() > size) {
             counters.activeServes.decrementAndGet();
+            String what = get.offset() > size ? "offset " + get.offset() : "end " + get.end();
             owner.execute(() -> refuse(c, TransferMessage.Error.BAD_OFFSET,
-                    "offset " + get.offset() + " is beyond the page's " + page.get().size() + " bytes"));
+                    what + " is beyond the page's " + size + " bytes"));
             return;
         }
-        new PageSender(c, page.get(), get.offset(), stallMillis, (complete, bytes) -> {
+        new PageSender(c, page.get(), get.offset(), get.end(), stallMillis, (complete, bytes) -> {
             counters.activeServes.decrementAndGet();
             counters.bytesServed.addAndGet(bytes);
             if (complete) {

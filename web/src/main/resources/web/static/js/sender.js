@@ -55,8 +55,9 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
         refuse(channel, 'not_found', 'page not held here');
         return;
       }
-      if (request.offset > page.blob.size) {
-        refuse(channel, 'bad_offset', 'offset beyond the page size ' + page.blob.size);
+      if (request.offset > page.blob.size || request.end > page.blob.size) {
+        refuse(channel, 'bad_offset', (request.offset > page.blob.size ? 'offset' : 'end')
+          + ' beyond the page size ' + page.blob.size);
         return;
       }
       if (!mayStart()) {
@@ -65,7 +66,7 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
       }
       onActive(true);
       try {
-        await sendPage(channel, page, request.offset);
+        await sendPage(channel, page, request.offset, request.end);
         flushed(channel, Infinity).then(() => setTimeout(() => channel.close(), SERVED_LINGER_MS));
       } catch (e) {
         // the channel closed under us, or the bytes could not be read: either way this attempt is over, and
@@ -80,7 +81,7 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
 
 /**
  * @param {string|ArrayBuffer} data the first message on a channel
- * @returns {{hash: string, offset: number, error?: undefined}|{error: string, message: string}}
+ * @returns {{hash: string, offset: number, end?: number, error?: undefined}|{error: string, message: string}}
  */
 function parseGet(data) {
   if (typeof data !== 'string') return { error: 'bad_request', message: 'expected get before anything else' };
@@ -97,7 +98,10 @@ function parseGet(data) {
   if (!Number.isSafeInteger(msg.offset) || msg.offset < 0) {
     return { error: 'bad_request', message: 'offset must be a non-negative integer' };
   }
-  return { hash: msg.hash, offset: msg.offset };
+  if (msg.end !== undefined && (!Number.isSafeInteger(msg.end) || msg.end <= msg.offset)) {
+    return { error: 'bad_request', message: 'end must be an integer greater than offset' };
+  }
+  return { hash: msg.hash, offset: msg.offset, end: msg.end };
 }
 
 /** @returns {Promise<void>} settles once `channel` is no longer connecting (open, or closed) */
@@ -145,27 +149,29 @@ function flushed(channel, maxMs) {
   });
 }
 
-async function sendPage(channel, page, offset) {
+// Sends [offset, end) (end: the page's size when the wanter gave none) after a header echoing the request.
+async function sendPage(channel, page, offset, end) {
   const header = { type: 'header', hash: page.hash, size: page.blob.size, offset };
+  if (end !== undefined) header.end = end;
   if (page.name) header.name = page.name;
   if (page.mime) header.mime = page.mime;
   channel.send(JSON.stringify(header));
-  const size = page.blob.size;
-  const read = (pos) => page.blob.slice(pos, pos + READ_BYTES).arrayBuffer();
+  const size = end ?? page.blob.size;
+  const read = (pos) => page.blob.slice(pos, Math.min(pos + READ_BYTES, size)).arrayBuffer();
   // Reading a blob is an asynchronous trip to the browser's blob store: read the next slice while this
   // one is being sent, so the channel never waits for the disk or the IPC.
   let next = offset < size ? read(offset) : null;
   for (let pos = offset; next && channel.readyState === 'open';) {
     const slice = await next;
-    const end = pos + slice.byteLength;
-    next = end < size ? read(end) : null;
+    const after = pos + slice.byteLength;
+    next = after < size ? read(after) : null;
     for (let i = 0; i < slice.byteLength; i += CHUNK_BYTES) {
       if (channel.bufferedAmount > HIGH_WATER) await drained(channel);
       if (channel.readyState !== 'open') return;
       // a view, not a copy: send() takes exactly the view's bytes
       channel.send(new Uint8Array(slice, i, Math.min(CHUNK_BYTES, slice.byteLength - i)));
     }
-    pos = end;
+    pos = after;
   }
 }
 

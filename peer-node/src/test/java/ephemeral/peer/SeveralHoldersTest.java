@@ -1,0 +1,95 @@
+package ephemeral.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ephemeral.peer.store.ForwardingStore;
+import ephemeral.peer.store.MemoryStore;
+import ephemeral.peer.store.Page;
+import ephemeral.testing.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A big page comes from several holders at once, each sending its own range (docs/protocol.md, "Several
+ * holders"); a holder that lies about its range is found by one fetch of the page from one holder, and named.
+ */
+class SeveralHoldersTest {
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
+
+    /** Big enough that every holder is asked before the first could send it all. */
+    private static final int SIZE = 40 << 20;
+
+    /** Serves every page with every byte inverted: whatever range it is asked for, it lies about all of it. */
+    static final class InvertingStore extends ForwardingStore {
+        InvertingStore() {
+            super(new MemoryStore(Long.MAX_VALUE));
+        }
+
+        @Override
+        public Optional<Page> get(String hash) {
+            return inner.get(hash).map(p -> {
+                byte[] wrong = p.bytes().clone();
+                for (int i = 0; i < wrong.length; i++) {
+                    wrong[i] = (byte) ~wrong[i];
+                }
+                return new Page(hash, wrong, p.name(), p.mime());
+            });
+        }
+    }
+
+    private static byte[] page(int seed) {
+        byte[] page = new byte[SIZE];
+        new Random(seed).nextBytes(page);
+        return page;
+    }
+
+    @Test
+    void rangesComeFromThreeHolders() throws Exception {
+        byte[] page = page(1);
+        List<PeerNode> holders = new ArrayList<>();
+        try (PeerNode wanter = TestPeers.start(server)) {
+            String hash = null;
+            for (int i = 0; i < 3; i++) {
+                holders.add(TestPeers.start(server));
+                hash = holders.get(i).share(page);
+            }
+            assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(60)));
+            for (PeerNode h : holders) {
+                Conditions.await("every holder sent a range", Duration.ofSeconds(10), () -> h.stats().bytesServed() > 0);
+            }
+            long fetched = wanter.stats().bytesFetched();
+            // a range cut short for a newcomer may bring what its holder had queued (≤ 1 MiB) past its new end
+            assertTrue(fetched >= SIZE && fetched <= SIZE + (3L << 20), "bytes fetched: " + fetched);
+            assertEquals(0, wanter.stats().liarsFound());
+        } finally {
+            holders.forEach(PeerNode::close);
+        }
+    }
+
+    @Test
+    void aHolderLyingAboutItsRangeIsFoundAndTheTruePageArrives() throws Exception {
+        byte[] page = page(2);
+        try (PeerNode liar = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new InvertingStore()));
+             PeerNode honest1 = TestPeers.start(server);
+             PeerNode honest2 = TestPeers.start(server);
+             PeerNode wanter = TestPeers.start(server)) {
+            String hash = liar.share(page);
+            honest1.share(page);
+            honest2.share(page);
+            assertArrayEquals(page, wanter.get(hash, Duration.ofSeconds(90)));
+            assertEquals(List.of(liar.peerId()), wanter.liarsFound(), "the liar, and only it, is named");
+            assertTrue(liar.stats().bytesServed() > 0, "the liar was asked for a range");
+            // the lie costs the page once more from one holder, twice if that holder is the liar itself
+            long fetched = wanter.stats().bytesFetched();
+            assertTrue(fetched <= 3L * SIZE + (6L << 20), "bytes fetched: " + fetched);
+        }
+    }
+}
