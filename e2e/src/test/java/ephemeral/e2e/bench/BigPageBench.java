@@ -40,6 +40,7 @@ final class BigPageBench {
         List<Figure> figures = new ArrayList<>();
         try {
             figures.addAll(java(base, dir, scale.bigJavaBytes()));
+            figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
             figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
         } finally {
             server.stop();
@@ -58,21 +59,8 @@ final class BigPageBench {
         String hash = RandomFiles.write(file, size, 13);
         String jar = ServerProcess.Paths.repoFile("peer-node/target/peer-node.jar").toString();
         String max = "--max-page-size=" + (size + (1 << 20));
-        Process share = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
-                "share", "--quiet", "--server", base, max, file.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process share = share(jar, base, max, file, hash, size);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(share.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (IOException e) {
-                    return null;
-                }
-            }).get(10 + size / (50L << 20), TimeUnit.SECONDS); // hashing the file first: ≥ 50 MiB/s
-            if (line == null || !line.contains(hash)) {
-                throw new IOException("share printed no link for the page: " + line);
-            }
             Path got = dir.resolve("got.bin");
             long t0 = System.nanoTime();
             Process get = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
@@ -104,6 +92,99 @@ final class BigPageBench {
             share.waitFor(10, TimeUnit.SECONDS);
             Files.deleteIfExists(file);
         }
+    }
+
+    /** Starts {@code share} of {@code file} and waits until it printed the page's link (it hashed the file). */
+    private static Process share(String jar, String base, String max, Path file, String hash, long size) throws Exception {
+        Process share = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
+                "share", "--quiet", "--server", base, max, file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(share.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        try {
+            line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            }).get(10 + size / (50L << 20), TimeUnit.SECONDS); // hashing the file first: ≥ 50 MiB/s
+        } catch (Exception e) {
+            share.destroyForcibly();
+            throw e;
+        }
+        if (line == null || !line.contains(hash)) {
+            share.destroyForcibly();
+            throw new IOException("share printed no link for the page: " + line);
+        }
+        return share;
+    }
+
+    /**
+     * Three Java holders → one Java wanter ({@code get --holders 3}) against one holder at a time
+     * ({@code --holders 1}) in the same run, each twice, alternating; and how many holders the page came from
+     * (its log line). On one machine every peer shares the same two cores.
+     */
+    private static List<Figure> severalHolders(String base, Path dir, long size) throws Exception {
+        System.out.println("  measuring a " + human(size) + " page, three Java holders → one Java wanter …");
+        Path file = dir.resolve("several.bin");
+        String hash = RandomFiles.write(file, size, 23);
+        String jar = ServerProcess.Paths.repoFile("peer-node/target/peer-node.jar").toString();
+        String max = "--max-page-size=" + (size + (1 << 20));
+        List<Process> shares = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                shares.add(share(jar, base, max, file, hash, size));
+            }
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+            int used = 0;
+            for (int round = 0; round < 4; round++) {
+                int holders = round % 2 == 0 ? 1 : 3;
+                Path got = dir.resolve("several-got.bin");
+                Path log = dir.resolve("several-get.log");
+                long t0 = System.nanoTime();
+                Process get = new ProcessBuilder(ServerProcess.Paths.java(), HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar", jar,
+                        "get", "--server", base, max, "--holders", String.valueOf(holders), "--timeout", "10m",
+                        "-o", got.toString(), hash)
+                        .redirectError(log.toFile()).start();
+                if (!get.waitFor(10, TimeUnit.MINUTES) || get.exitValue() != 0) {
+                    get.destroyForcibly();
+                    throw new IOException("get --holders " + holders + " did not finish the page: " + Files.readString(log));
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                best[holders == 1 ? 0 : 1] = Math.min(best[holders == 1 ? 0 : 1], seconds);
+                if (!hash.equals(new Body.File(got, Files.size(got), false).sha256())) {
+                    throw new IOException("the file get wrote is not the page");
+                }
+                if (holders == 3) {
+                    used = Math.max(used, contributors(Files.readString(log)));
+                }
+                System.out.printf("  --holders %d: %.1f s%n", holders, seconds);
+                Files.delete(got);
+            }
+            return List.of(
+                    Figure.info("bigpages.several.size", size / 1048576.0, "MiB"),
+                    Figure.info("bigpages.several.one_holder_mib_per_s", size / 1048576.0 / best[0], "MiB/s")
+                            .withNote("get --holders 1, best of 2: process start → verified and renamed into place"),
+                    Figure.info("bigpages.several.three_holders_mib_per_s", size / 1048576.0 / best[1], "MiB/s")
+                            .withNote("get --holders 3, best of 2, same run"),
+                    Figure.info("bigpages.several.speedup", best[0] / best[1], "×")
+                            .withNote("three holders against one; all five processes share this machine's cores"),
+                    Figure.atLeast("bigpages.several.holders_used", used, "holders", 3)
+                            .withNote("holders whose bytes are in the page (get's log line 'verified from …')"));
+        } finally {
+            for (Process p : shares) {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The holders get's log line names: "… bytes verified from a…, b…, c… in …". */
+    private static int contributors(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes verified from (.+?) in \\d+ ms").matcher(log);
+        return m.find() ? m.group(1).split(", ").length : 0;
     }
 
     /** Installed in each tab before its scripts run: every long task, as [start, duration] in ms. */

@@ -299,4 +299,32 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         assertEquals(2, getter.stats().pagesFetched());
         assertEquals(1, getter.stats().linksOpened(), "the browser opened a second peer connection instead of reusing");
     }
+
+    /**
+     * 2c. A Java get fetches a page of 8 MiB or more from Chromium and Firefox at once: each browser serves
+     * the range the Java wanter asks of it ({@code get} with {@code end}), and the page verifies.
+     */
+    @org.junit.jupiter.api.Test
+    void javaGetsABigPageInRangesFromTwoBrowsers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] bytes = payload(24 << 20, "ranges", 300);
+        java.nio.file.Path file = dir.resolve("ranges.bin");
+        java.nio.file.Files.write(file, bytes);
+        String hash = AppPage.sha256Hex(bytes);
+        List<AppPage> holders = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            AppPage holder = browser(kind, server.baseUrl() + "/");
+            holder.shareFile(file, hash);
+            holders.add(holder);
+        }
+        PeerNode getter = javaPeer();
+        Page got = getter.fetch(hash, false, GET_TIMEOUT).get(GET_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        assertArrayEquals(bytes, got.bytes());
+        assertEquals(0, getter.stats().verifyFailures());
+        for (AppPage holder : holders) {
+            assertThat(holder.page().locator("#net-served")).hasText(java.util.regex.Pattern.compile("^Served 1 time to 1 peer"),
+                    new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        }
+        long fetched = getter.stats().bytesFetched();
+        assertTrue(fetched <= bytes.length + (3L << 20), "bytes fetched: " + fetched);
+    }
 }
