@@ -10,7 +10,8 @@
 // without it, only pages up to a default limit (node.js DEFAULT_UNSIZED_MAX_BYTES).
 
 import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
-import { DISK_FROM, DiskSink, diskAvailable } from './disk.js';
+import { DISK_FROM, DiskSink, MEMORY_MAX_BYTES, diskAvailable } from './disk.js';
+import { formatBytes } from './format.js';
 import { seal } from './private.js';
 
 async function hashOf(bytes) {
@@ -41,6 +42,10 @@ export async function pageFromFile(file, onProgress, opts = {}) {
   if (opts.private) return sealedPage(new Uint8Array(await file.arrayBuffer()), hints);
   // a big file is copied and hashed by a worker, into this tab's private file system: not into its memory
   if (file.size >= DISK_FROM && diskAvailable()) return { ...(await DiskSink.copy(file, onProgress)), ...hints };
+  if (file.size > MEMORY_MAX_BYTES) {
+    throw new Error(file.name + ' is ' + formatBytes(file.size) + ': this browser offers no private file system (OPFS), '
+      + 'so a page is kept in memory, up to ' + formatBytes(MEMORY_MAX_BYTES));
+  }
   const { hash, copy } = await hashAndCopy(file, onProgress);
   return { hash, blob: copy, ...hints };
 }

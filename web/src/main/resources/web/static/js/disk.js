@@ -12,16 +12,29 @@
 
 /** Pages at least this big go to a worker and, where it exists, to OPFS. */
 export const DISK_FROM = 8 * 1024 * 1024;
+/**
+ * Where this browser has no Origin Private File System, a page is held in memory (a worker's, while it
+ * arrives): the largest page a tab then takes, and says so.
+ */
+export const MEMORY_MAX_BYTES = 512 * 1024 * 1024;
 /** A partial page nobody resumed for this long is deleted by the next tab that starts. */
 export const PARTIAL_KEEP_MS = 24 * 60 * 60 * 1000;
 
 const TAB = 'tab-' + Math.random().toString(36).slice(2, 12);
 let swept = null;
 
-/** Whether this browser can give big pages a worker (OPFS is the worker's concern, with its fallback). */
+/** Whether this browser has a private file system for big pages (and a worker to write them there). */
 export function diskAvailable() {
-  return typeof Worker === 'function' && typeof navigator !== 'undefined' && !!navigator.storage
+  return workerAvailable() && typeof navigator !== 'undefined' && !!navigator.storage
     && typeof navigator.storage.getDirectory === 'function';
+}
+
+/**
+ * Whether an arriving big page can be hashed by a worker: to OPFS where it exists, else kept in the
+ * worker's memory (the worker falls back by itself when OPFS refuses).
+ */
+export function workerAvailable() {
+  return typeof Worker === 'function';
 }
 
 /** Holds this tab's lock for its lifetime, then removes other tabs' leftover folders (once per tab). */
@@ -83,8 +96,9 @@ export class DiskSink {
     this.where = null;
     // OPFS, or the worker's memory if it refuses: the worker decides, and the chunks queued meanwhile wait.
     // `opened` resolves to the bytes of an earlier visit it found and hashed again (0 if none).
+    // (A page without OPFS keeps its worker without it too: its limit is MEMORY_MAX_BYTES.)
     this.opened = this.call(partial ? { op: 'open', resume: true, name: hash, upTo: partial.size }
-      : { op: 'open', dir: TAB, name: this.name }).then((r) => r.resumed || 0, () => 0);
+      : { op: 'open', dir: TAB, name: this.name, memory: !diskAvailable() }).then((r) => r.resumed || 0, () => 0);
   }
 
   /**

@@ -8,8 +8,12 @@ import { PageFetch } from './fetcher.js';
 import { PageStore } from './store.js';
 import { serveChannel } from './sender.js';
 import { isHash } from './sha256.js';
+import { MEMORY_MAX_BYTES, diskAvailable } from './disk.js';
 
-/** Largest page a tab takes at all: pages are held in memory. */
+/**
+ * Largest page a tab takes at all, with a private file system (OPFS) for big pages; without one, pages
+ * are held in memory and the limit is disk.js's MEMORY_MAX_BYTES.
+ */
 export const DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024 * 1024;
 /**
  * Largest page taken when its size is not known in advance (a link without `n=`, docs/protocol.md):
@@ -41,12 +45,14 @@ export class Node extends EventTarget {
   constructor({
     store = new PageStore(),
     url = SignalingClient.defaultUrl(),
-    maxPageBytes = DEFAULT_MAX_PAGE_BYTES,
+    maxPageBytes = diskAvailable() ? DEFAULT_MAX_PAGE_BYTES : MEMORY_MAX_BYTES,
     unsizedMaxBytes = DEFAULT_UNSIZED_MAX_BYTES,
   } = {}) {
     super();
     this.store = store;
     this.maxPageBytes = maxPageBytes;
+    /** Whether pages are held in memory (no private file system): the UI says so with the limit */
+    this.inMemory = !diskAvailable();
     this.unsizedMaxBytes = unsizedMaxBytes;
     this.signaling = new SignalingClient(url);
     /** @type {RTCConfiguration} from `welcome`: ICE servers (TURN credentials are per connection) and policy */

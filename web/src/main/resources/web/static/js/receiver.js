@@ -3,7 +3,7 @@
 // and verify SHA-256 when the announced size is reached. Nothing unverified ever leaves this module.
 
 import { Sha256, toHex } from './sha256.js';
-import { DISK_FROM, DiskSink, diskAvailable } from './disk.js';
+import { DISK_FROM, DiskSink, diskAvailable, workerAvailable } from './disk.js';
 
 const MAX_NAME = 255;
 /** No message on the channel for this long while receiving: the holder stalled. */
@@ -76,9 +76,12 @@ export class Download {
     }, () => {});
   }
 
-  /** At a header: a big page from its first byte goes to a worker (and OPFS), off this thread and heap. */
+  /**
+   * At a header: a big page from its first byte goes to a worker (and OPFS), off this thread and heap;
+   * without OPFS, the worker still hashes it, off this thread, and keeps it in its memory.
+   */
   chooseSink() {
-    if (this.received === 0 && !this.sink && this.size >= DISK_FROM && diskAvailable()) this.sink = new DiskSink(this.hash);
+    if (this.received === 0 && !this.sink && this.size >= DISK_FROM && workerAvailable()) this.sink = new DiskSink(this.hash);
   }
 
   /** Takes one chunk (a sink takes the buffer itself: the caller must not use it after). */

@@ -116,6 +116,7 @@ async function handle(msg) {
       // a partial page (msg.resume) is kept as found: its bytes are hashed again, and arrivals go after them
       let resumed = 0;
       try {
+        if (msg.memory) throw new Error('the page has no private file system: keep it in memory');
         const root = await navigator.storage.getDirectory();
         const top = await root.getDirectoryHandle(msg.resume ? 'partial' : 'recv', { create: true });
         const dir = msg.resume ? top : await top.getDirectoryHandle(msg.dir, { create: true });

@@ -438,7 +438,8 @@ export class Ui {
     if (fetch && !page && fetch.tooLarge) {
       const size = fetch.tooLarge.size;
       if (size > fetch.maxSize) {
-        text = 'This page is ' + formatBytes(size) + ': more than this tab can hold (' + formatBytes(fetch.maxSize) + ').';
+        text = 'This page is ' + formatBytes(size) + ': more than this tab can hold (' + formatBytes(fetch.maxSize)
+          + (this.node.inMemory ? ': this browser offers no private file system (OPFS), so pages are kept in memory' : '') + ').';
       } else {
         text = 'A holder offers this page as ' + formatBytes(size) + '. Without its size in the link, this tab takes at most '
           + formatBytes(fetch.dl.maxSize) + ', so it was not taken.';
