@@ -16,13 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Large files: 50 MB each way between Chromium and Firefox with progress shown, and a holder that
- * vanishes mid-transfer (the visitor resumes from another holder). No frame the server saw holds any
- * of the files' bytes.
+ * Large files through each browser's private file system: 300 MB into Chromium, 100 MB into Firefox, with
+ * progress shown, and a holder that vanishes mid-transfer (the visitor resumes from another holder). No
+ * frame the server saw holds any of the files' bytes.
  */
 class TransferE2ETest extends BrowserE2E {
-    private static final int LARGE = 50 * 1024 * 1024;
-    private static final double SLOW_MS = 120_000;
+    private static final double SLOW_MS = 240_000;
 
 
     /** Sharing keeps a copy of the bytes: moving or deleting the file afterwards does not break the page. */
@@ -43,13 +42,18 @@ class TransferE2ETest extends BrowserE2E {
     }
 
     /**
-     * Scenario 6: a 50 MB file, verified on arrival, with a progress bar showing bytes and speed. The sender's
-     * copy is in its tab's OPFS folder, so the file on disk may go at once.
+     * Scenario 6: a big file (300 MB into Chromium, 100 MB into Firefox), received into the tab's private file
+     * system and verified on arrival, with a progress bar showing bytes and speed. The sender's copy is in its
+     * tab's OPFS folder, so the file on disk may go at once.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
     void largeFileMovesBetweenBrowsers(Kind sender) {
-        byte[] bytes = payload(LARGE, "file", sender.ordinal());
+        int size = sender.other() == Kind.CHROMIUM ? 300_000_000 : 100_000_000;
+        // the server's content guard learns the first 16 MB (a leak starts somewhere: a page's bytes in a
+        // frame are caught from a short stretch of them); all 300 MB in every encoding would cost gigabytes
+        byte[] bytes = Payloads.random(size, secret("file"), sender.ordinal());
+        server.guard().register(java.util.Arrays.copyOf(bytes, 16_000_000));
         String sha = AppPage.sha256Hex(bytes);
         Path file = Payloads.write("large-" + sender + ".bin", bytes);
 
@@ -59,7 +63,7 @@ class TransferE2ETest extends BrowserE2E {
         // a big shared file is copied into the tab's private file system by a worker, not kept in memory
         // nor read from the file on disk again
         Payloads.delete(file);
-        assertEquals(List.of(LARGE), a.page().evaluate("async () => { const sizes = [];"
+        assertEquals(List.of(size), a.page().evaluate("async () => { const sizes = [];"
                 + " const recv = await (await navigator.storage.getDirectory()).getDirectoryHandle('recv');"
                 + " for await (const [tab, dir] of recv.entries()) for await (const [name, f] of dir.entries())"
                 + "   if (name.startsWith('shared-')) sizes.push((await f.getFile()).size);"
