@@ -3,6 +3,8 @@ package ephemeral.e2e.bench;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import ephemeral.e2e.Browsers;
+import ephemeral.peer.PeerConfig;
+import ephemeral.peer.PeerNode;
 import ephemeral.peer.store.Body;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.SignalingServer;
@@ -42,6 +44,7 @@ final class BigPageBench {
             figures.addAll(java(base, dir, scale.bigJavaBytes()));
             figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
             figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
+            figures.addAll(resume(base, dir, scale.resumeBytes()));
         } finally {
             server.stop();
             try (Stream<Path> files = Files.walk(dir)) {
@@ -239,6 +242,64 @@ final class BigPageBench {
                             .withNote("longest main-thread task of the receiving tab during the transfer (PerformanceObserver longtask)"),
                     Figure.atMost("bigpages.chromium.longest_task.sender", holderLongest, "ms", 50)
                             .withNote("longest main-thread task of the sending tab, share and transfer"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Bytes of a page in the tab's {@code partial/} folder, or -1. */
+    private static final String PARTIAL_SIZE = "async (hash) => {"
+            + " const root = await navigator.storage.getDirectory();"
+            + " try { const dir = await root.getDirectoryHandle('partial');"
+            + "   return (await (await dir.getFileHandle(hash)).getFile()).size; } catch (e) { return -1; } }";
+
+    /**
+     * A Chromium tab receiving a page from a Java holder is closed at about half of it; a new tab of the same
+     * browser profile opens the link again and resumes from what the first one stored. The holder counts
+     * every byte it sent: the page's worth, plus what was in flight when the tab died.
+     */
+    private static List<Figure> resume(String base, Path dir, long size) throws Exception {
+        System.out.println("  measuring a " + human(size) + " page resumed in Chromium after its tab was closed half-way …");
+        Path file = dir.resolve("resume.bin");
+        String hash = RandomFiles.write(file, size, 29);
+        String link = base + "/" + hash + "#name=resume.bin&n=" + size;
+        try (PeerNode holder = PeerNode.start(PeerConfig.defaults().withServer(base).withMaxPageBytes(size + (1 << 20)));
+             Browsers browsers = Browsers.create()) {
+            holder.share(file);
+            BrowserContext context = browsers.newContext(Browsers.Kind.CHROMIUM);
+            Page first = context.newPage();
+            first.navigate(link);
+            // the size it had stored when it passed half-way (polled every 100 ms), then the tab is closed at once
+            double kept;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while ((kept = ((Number) first.evaluate(PARTIAL_SIZE, hash)).doubleValue()) < size / 2) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the tab never stored half of the page");
+                }
+                Thread.sleep(100); // a polling period
+            }
+            first.close();
+            long t0 = System.nanoTime();
+            Page second = context.newPage();
+            second.navigate(link);
+            waitShowing(second, "() => document.getElementById('page-view').dataset.state === 'shown'", null,
+                    "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
+                    30);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // the first tab's transfer is counted once its sender gave up on the dead channel (its stall clock)
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (holder.stats().activeServes() > 0 && System.nanoTime() < until) {
+                Thread.sleep(100); // a polling period
+            }
+            long sent = holder.stats().bytesServed();
+            return List.of(
+                    Figure.info("bigpages.resume.size", size / 1e6, "MB"),
+                    Figure.info("bigpages.resume.kept", kept / 1e6, "MB")
+                            .withNote("what the tab had stored in OPFS (partial/<hash>, whole MiB written) just before it was closed"),
+                    Figure.info("bigpages.resume.seconds", seconds, "s")
+                            .withNote("new tab opened → the page verified and shown"),
+                    Figure.atMost("bigpages.resume.sent_ratio", sent / (double) size, "× the page", 1.1)
+                            .withNote("bytes the holder sent in all (both tabs), against the page's size"));
         } finally {
             Files.deleteIfExists(file);
         }

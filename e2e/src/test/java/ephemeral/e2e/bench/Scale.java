@@ -16,7 +16,7 @@ public record Scale(
         int ttcTrials, int ttcBytes,
         int throughputBytes,
         int seedPages, int seedPageBytes, int seedTransfers,
-        long bigJavaBytes, long bigBrowserBytes, long severalHoldersBytes) {
+        long bigJavaBytes, long bigBrowserBytes, long severalHoldersBytes, long resumeBytes) {
 
     public static final Scale FULL = new Scale("full",
             5, true,
@@ -27,7 +27,7 @@ public record Scale(
             20, 1_024,
             64 << 20,
             1_000, 10_240, 1_000,
-            2L << 30, 1L << 30, 256L << 20);
+            2L << 30, 1L << 30, 256L << 20, 200_000_000L);
 
     public static final Scale SMOKE = new Scale("smoke",
             1, false,
@@ -38,5 +38,5 @@ public record Scale(
             2, 1_024,
             1 << 20,
             20, 10_240, 20,
-            16L << 20, 16L << 20, 16L << 20);
+            16L << 20, 16L << 20, 16L << 20, 16L << 20);
 }
