@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ephemeral.peer.store.ForwardingStore;
-import ephemeral.peer.store.MemoryStore;
-import ephemeral.peer.store.Page;
 import ephemeral.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,24 +22,6 @@ class SeveralHoldersTest {
 
     /** Big enough that every holder is asked before the first could send it all. */
     private static final int SIZE = 40 << 20;
-
-    /** Serves every page with every byte inverted: whatever range it is asked for, it lies about all of it. */
-    static final class InvertingStore extends ForwardingStore {
-        InvertingStore() {
-            super(new MemoryStore(Long.MAX_VALUE));
-        }
-
-        @Override
-        public Optional<Page> get(String hash) {
-            return inner.get(hash).map(p -> {
-                byte[] wrong = p.bytes().clone();
-                for (int i = 0; i < wrong.length; i++) {
-                    wrong[i] = (byte) ~wrong[i];
-                }
-                return new Page(hash, wrong, p.name(), p.mime());
-            });
-        }
-    }
 
     private static byte[] page(int seed) {
         byte[] page = new byte[SIZE];
@@ -77,7 +55,7 @@ class SeveralHoldersTest {
     @Test
     void aHolderLyingAboutItsRangeIsFoundAndTheTruePageArrives() throws Exception {
         byte[] page = page(2);
-        try (PeerNode liar = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new InvertingStore()));
+        try (PeerNode liar = PeerNode.start(TestPeers.config(server), TestPeers.guarded(server, new ephemeral.peer.store.InvertingStore()));
              PeerNode honest1 = TestPeers.start(server);
              PeerNode honest2 = TestPeers.start(server);
              PeerNode wanter = TestPeers.start(server)) {

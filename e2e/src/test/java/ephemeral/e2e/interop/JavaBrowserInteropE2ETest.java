@@ -307,15 +307,8 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
     @org.junit.jupiter.api.Test
     void javaGetsABigPageInRangesFromTwoBrowsers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] bytes = payload(24 << 20, "ranges", 300);
-        java.nio.file.Path file = dir.resolve("ranges.bin");
-        java.nio.file.Files.write(file, bytes);
         String hash = AppPage.sha256Hex(bytes);
-        List<AppPage> holders = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            AppPage holder = browser(kind, server.baseUrl() + "/");
-            holder.shareFile(file, hash);
-            holders.add(holder);
-        }
+        List<AppPage> holders = browsersHolding(dir, bytes);
         PeerNode getter = javaPeer();
         Page got = getter.fetch(hash, false, GET_TIMEOUT).get(GET_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
         assertArrayEquals(bytes, got.bytes());
@@ -326,5 +319,38 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         }
         long fetched = getter.stats().bytesFetched();
         assertTrue(fetched <= bytes.length + (3L << 20), "bytes fetched: " + fetched);
+    }
+
+    /**
+     * 2d. Three holders of a big page, one of them a Java peer that lies about every byte: the Java wanter's
+     * try from all three does not verify, one holder sends the page again, and comparing its ranges names
+     * the liar (and only it); the page that is kept is the true one.
+     */
+    @org.junit.jupiter.api.Test
+    void aLyingJavaHolderAmongTwoBrowsersIsNamedByTheJavaWanter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] bytes = payload(24 << 20, "liar-ranges", 301);
+        String hash = AppPage.sha256Hex(bytes);
+        browsersHolding(dir, bytes);
+        PeerNode liar = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()),
+                new ephemeral.peer.store.InvertingStore());
+        nodes.add(liar);
+        liar.share(bytes);
+        PeerNode getter = javaPeer();
+        Page got = getter.fetch(hash, false, GET_TIMEOUT).get(GET_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        assertArrayEquals(bytes, got.bytes());
+        assertEquals(List.of(liar.peerId()), getter.liarsFound(), "the liar, and only it, is named");
+    }
+
+    /** A Chromium and a Firefox tab sharing {@code bytes} as a file. */
+    private List<AppPage> browsersHolding(java.nio.file.Path dir, byte[] bytes) throws Exception {
+        java.nio.file.Path file = dir.resolve("ranges.bin");
+        java.nio.file.Files.write(file, bytes);
+        List<AppPage> holders = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            AppPage holder = browser(kind, server.baseUrl() + "/");
+            holder.shareFile(file, AppPage.sha256Hex(bytes));
+            holders.add(holder);
+        }
+        return holders;
     }
 }

@@ -260,7 +260,9 @@ public final class Fetching implements Receiver.Outcome {
         lane.channel = ch;
         lane.channelNanos = System.nanoTime();
         lane.lastProgressNanos = lane.channelNanos;
-        f.nextWantNanos = 0;
+        if (!wantsLane(f)) {
+            f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
+        }
         Receiver receiver = new Receiver(f, lane, maxPageBytes, spool, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
@@ -384,6 +386,8 @@ public final class Fetching implements Receiver.Outcome {
         if (f.received == f.size) {
             verify(f);
         } else {
+            // a want pending at the server still leaves this holder out: send it again without it
+            f.wantOut = false;
             more(f);
         }
     }
@@ -532,10 +536,13 @@ public final class Fetching implements Receiver.Outcome {
             backOff(f);
             return;
         }
+        Set<String> blamed = new LinkedHashSet<>();
         for (Fetch.Piece p : lied) {
             LOG.warn("page {}…: holder {} sent bytes {}–{} that are not the page's", f.hash.substring(0, 12),
                     Fetch.shortId(p.holder()), p.from(), p.to());
-            blame(f, p.holder(), p.routed(), Fault.BAD_BYTES);
+            if (blamed.add(p.holder())) {
+                blame(f, p.holder(), p.routed(), Fault.BAD_BYTES);
+            }
         }
         Body body;
         try {
