@@ -29,6 +29,11 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 public final class AppPage {
     /** Generous enough for Firefox on a 2-core machine running two browsers. */
     public static final double TIMEOUT_MS = 20_000;
+    /** A script for {@code evaluate(script, hash)}: the bytes of a page in the tab's OPFS {@code partial/} folder, or -1. */
+    public static final String PARTIAL_SIZE = "async (hash) => {"
+            + " const root = await navigator.storage.getDirectory();"
+            + " try { const dir = await root.getDirectoryHandle('partial');"
+            + "   return (await (await dir.getFileHandle(hash)).getFile()).size; } catch (e) { return -1; } }";
 
     private final Browsers.Kind kind;
     private final BrowserContext context;

@@ -33,10 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ResumeE2ETest extends BrowserE2E {
     private static final int SIZE = 24 << 20;
 
-    private static final String PARTIAL_SIZE = "async (hash) => {"
-            + " const root = await navigator.storage.getDirectory();"
-            + " try { const dir = await root.getDirectoryHandle('partial');"
-            + "   return (await (await dir.getFileHandle(hash)).getFile()).size; } catch (e) { return -1; } }";
 
     @AfterAll
     void freeNative() {
@@ -59,7 +55,7 @@ class ResumeE2ETest extends BrowserE2E {
             quitter.share(bytes);
             visitor.open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
             Waits.until("a good part of the page is stored", Duration.ofSeconds(20),
-                    () -> ((Number) visitor.page().evaluate(PARTIAL_SIZE, hash)).longValue() >= SIZE / 4);
+                    () -> ((Number) visitor.page().evaluate(AppPage.PARTIAL_SIZE, hash)).longValue() >= SIZE / 4);
         } finally {
             Files.deleteIfExists(half);
         }
@@ -67,7 +63,7 @@ class ResumeE2ETest extends BrowserE2E {
 
         visitor.page().reload();
         visitor.waitConnected();
-        long kept = ((Number) visitor.page().evaluate(PARTIAL_SIZE, hash)).longValue();
+        long kept = ((Number) visitor.page().evaluate(AppPage.PARTIAL_SIZE, hash)).longValue();
         assertTrue(kept >= SIZE / 4 && kept <= SIZE / 2, "kept " + kept);
         assertThat(visitor.page().locator("#progress-text")).containsText(Pattern.compile("Resuming at [0-9.]+ MB of 25 MB"),
                 new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
@@ -77,7 +73,7 @@ class ResumeE2ETest extends BrowserE2E {
             visitor.waitState("shown");
             long served = honest.stats().bytesServed();
             assertEquals(SIZE - kept, served, "the honest holder sent only what the reloaded tab lacked");
-            assertEquals(-1L, ((Number) visitor.page().evaluate(PARTIAL_SIZE, hash)).longValue(),
+            assertEquals(-1L, ((Number) visitor.page().evaluate(AppPage.PARTIAL_SIZE, hash)).longValue(),
                     "the partial file moved to the tab's folder once verified");
             if (kind == Kind.CHROMIUM) {
                 assertEquals(hash, visitor.downloadedSha256());

@@ -2,6 +2,7 @@ package ephemeral.e2e.bench;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import ephemeral.e2e.AppPage;
 import ephemeral.e2e.Browsers;
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.PeerNode;
@@ -247,12 +248,6 @@ final class BigPageBench {
         }
     }
 
-    /** Bytes of a page in the tab's {@code partial/} folder, or -1. */
-    private static final String PARTIAL_SIZE = "async (hash) => {"
-            + " const root = await navigator.storage.getDirectory();"
-            + " try { const dir = await root.getDirectoryHandle('partial');"
-            + "   return (await (await dir.getFileHandle(hash)).getFile()).size; } catch (e) { return -1; } }";
-
     /**
      * A Chromium tab receiving a page from a Java holder is closed at about half of it; a new tab of the same
      * browser profile opens the link again and resumes from what the first one stored. The holder counts
@@ -272,7 +267,7 @@ final class BigPageBench {
             // the size it had stored when it passed half-way (polled every 100 ms), then the tab is closed at once
             double kept;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while ((kept = ((Number) first.evaluate(PARTIAL_SIZE, hash)).doubleValue()) < size / 2) {
+            while ((kept = ((Number) first.evaluate(AppPage.PARTIAL_SIZE, hash)).doubleValue()) < size / 2) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the tab never stored half of the page");
                 }
