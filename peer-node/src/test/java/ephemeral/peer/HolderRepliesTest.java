@@ -24,7 +24,7 @@ class HolderRepliesTest {
             String unheld = Sha256.of(new byte[] {1});
             // one page per request: each want is a first want, so no retry rate slows the test down
             for (int round = 0; round < 2; round++) {
-                for (int c = 0; c < 5; c++) {
+                for (int c = 0; c < 7; c++) {
                     byte[] page = ("a page for holder replies " + round + "/" + c).getBytes(StandardCharsets.UTF_8);
                     String h = holder.share(page);
                     String[][] cases = {
@@ -33,6 +33,8 @@ class HolderRepliesTest {
                         {"{\"type\":\"get\",\"hash\":\"" + unheld + "\",\"offset\":0}", "not_found"},
                         {"{\"type\":\"hello\"}", "bad_request"},
                         {"not json", "bad_request"},
+                        {"{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":3,\"end\":3}", "bad_request"},
+                        {"{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":0,\"end\":" + (page.length + 1) + "}", "bad_offset"},
                     };
                     RawWanter.RawChannel ch = wanter.want(h);
                     ch.channel().sendText(cases[c][0]);
@@ -49,6 +51,12 @@ class HolderRepliesTest {
             ok.channel().sendText("{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":5,\"priority\":1}");
             assertTrue(ok.next().startsWith("text:{\"type\":\"header\""));
             assertEquals("binary:" + (page.length - 5), ok.next());
+            // a range: the header echoes its end, and only [offset, end) comes
+            RawWanter.RawChannel range = wanter.want(holder.share("a page served in part".getBytes(StandardCharsets.UTF_8)));
+            String ranged = Sha256.of("a page served in part".getBytes(StandardCharsets.UTF_8));
+            range.channel().sendText("{\"type\":\"get\",\"hash\":\"" + ranged + "\",\"offset\":2,\"end\":9}");
+            assertEquals("text:{\"type\":\"header\",\"hash\":\"" + ranged + "\",\"size\":21,\"offset\":2,\"end\":9}", range.next());
+            assertEquals("binary:7", range.next());
         }
     }
 }

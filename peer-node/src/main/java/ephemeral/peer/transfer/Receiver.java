@@ -85,7 +85,10 @@ final class Receiver implements Channel.Listener {
     }
 
     private void header(TransferMessage.Header h) {
-        if (!h.hash().equals(f.hash) || h.offset() != lane.start || !Objects.equals(h.end(), lane.asked)) {
+        // a holder that does not know `end` (an older client) answers without it and sends the rest of the
+        // page: the lane takes its range and closes the channel, as when its range is cut short
+        boolean echoes = h.end() == null || Objects.equals(h.end(), lane.asked);
+        if (!h.hash().equals(f.hash) || h.offset() != lane.start || !echoes) {
             outcome.failed(f, lane, "header does not answer the request", Fault.PROTOCOL);
         } else if (f.size >= 0 && h.size() != f.size) {
             // the bytes held, or the ranges asked, came from a holder that announced another size: one of
