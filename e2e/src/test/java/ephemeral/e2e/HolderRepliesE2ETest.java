@@ -47,9 +47,7 @@ class HolderRepliesE2ETest extends BrowserE2E {
         AppPage holder = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
         holder.shareText(text);
         BrowserContext wanterContext = browsers.newContext(Kind.CHROMIUM);
-        Page wanter = wanterContext.newPage();
-        wanter.navigate(server.baseUrl() + "/healthz");
-        wanter.evaluate(WANTER);
+        Page wanter = bareWanter(wanterContext);
 
         // first message on a channel -> the code the holder must answer with (null: a binary message)
         List<String> firsts = new ArrayList<>();
@@ -104,9 +102,7 @@ class HolderRepliesE2ETest extends BrowserE2E {
         AppPage holder = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
         holder.shareText(text);
         BrowserContext wanterContext = browsers.newContext(Kind.CHROMIUM);
-        Page wanter = wanterContext.newPage();
-        wanter.navigate(server.baseUrl() + "/healthz");
-        wanter.evaluate(WANTER);
+        Page wanter = bareWanter(wanterContext);
         String range = "{\"type\":\"get\",\"hash\":\"" + hash + "\",\"offset\":2,\"end\":" + (size - 3) + "}";
         List<String> served = strings(round(wanter, List.of(hash), range, List.of()).get("served"));
         assertEquals(3, served.size(), served.toString());
@@ -118,6 +114,14 @@ class HolderRepliesE2ETest extends BrowserE2E {
         assertEquals(List.of("bytes:" + (size - 5), "done"), served.subList(1, 3));
         wanterContext.close();
         holder.close();
+    }
+
+    /** A page of {@code context} with {@code window.round} (see {@link #WANTER}). */
+    private Page bareWanter(BrowserContext context) {
+        Page wanter = context.newPage();
+        wanter.navigate(server.baseUrl() + "/healthz");
+        wanter.evaluate(WANTER);
+        return wanter;
     }
 
     private static void refusal(List<String> firsts, List<String> codes, String first, String code) {
