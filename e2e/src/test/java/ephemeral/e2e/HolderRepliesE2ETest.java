@@ -47,7 +47,9 @@ class HolderRepliesE2ETest extends BrowserE2E {
         AppPage holder = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
         holder.shareText(text);
         BrowserContext wanterContext = browsers.newContext(Kind.CHROMIUM);
-        Page wanter = bareWanter(wanterContext);
+        Page wanter = wanterContext.newPage();
+        wanter.navigate(server.baseUrl() + "/healthz");
+        wanter.evaluate(WANTER);
 
         // first message on a channel -> the code the holder must answer with (null: a binary message)
         List<String> firsts = new ArrayList<>();
@@ -91,37 +93,6 @@ class HolderRepliesE2ETest extends BrowserE2E {
         }
         wanterContext.close();
         holder.close();
-    }
-
-    /** A range of a page (docs/protocol.md §2, "Several holders at once"): the header echoes its end, and only [offset, end) comes. */
-    @Test
-    void aRangeIsServedWithItsEndEchoed() throws Exception {
-        String text = "a page served in part " + secret("range");
-        String hash = AppPage.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
-        int size = text.getBytes(StandardCharsets.UTF_8).length;
-        AppPage holder = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + "/");
-        holder.shareText(text);
-        BrowserContext wanterContext = browsers.newContext(Kind.CHROMIUM);
-        Page wanter = bareWanter(wanterContext);
-        String range = "{\"type\":\"get\",\"hash\":\"" + hash + "\",\"offset\":2,\"end\":" + (size - 3) + "}";
-        List<String> served = strings(round(wanter, List.of(hash), range, List.of()).get("served"));
-        assertEquals(3, served.size(), served.toString());
-        JsonNode header = JSON.readTree(served.get(0));
-        assertEquals("header", header.path("type").asText(), served.toString());
-        assertEquals(size, header.path("size").asInt());
-        assertEquals(2, header.path("offset").asInt());
-        assertEquals(size - 3, header.path("end").asInt(), served.toString());
-        assertEquals(List.of("bytes:" + (size - 5), "done"), served.subList(1, 3));
-        wanterContext.close();
-        holder.close();
-    }
-
-    /** A page of {@code context} with {@code window.round} (see {@link #WANTER}). */
-    private Page bareWanter(BrowserContext context) {
-        Page wanter = context.newPage();
-        wanter.navigate(server.baseUrl() + "/healthz");
-        wanter.evaluate(WANTER);
-        return wanter;
     }
 
     private static void refusal(List<String> firsts, List<String> codes, String first, String code) {
@@ -175,7 +146,7 @@ class HolderRepliesE2ETest extends BrowserE2E {
             + "     ch.onmessage = (ev) => {"
             + "       if (typeof ev.data === 'string') {"
             + "         events.push(ev.data);"
-            + "         const m = JSON.parse(ev.data); if (m.type === 'header') size = (m.end ?? m.size) - m.offset;"
+            + "         const m = JSON.parse(ev.data); if (m.type === 'header') size = m.size;"
             + "       } else { bytes += ev.data.byteLength; events.push('bytes:' + bytes); }"
             + "       if (size >= 0 && bytes === size) { ch.onclose = null; end('done'); }"
             + "     };"

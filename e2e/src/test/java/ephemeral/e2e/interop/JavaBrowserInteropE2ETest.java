@@ -305,7 +305,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
      * holder serving the range the wanter asks of it; the Chromium tab plays a client from before ranges (it
      * drops a {@code get}'s {@code end} and serves the rest of the page): the page verifies, nobody is blamed.
      * Whether a browser is asked for a range that stops before the page's end depends on who is fastest (it
-     * is printed); HolderRepliesE2ETest#aRangeIsServedWithItsEndEchoed checks the browser's ranges exactly.
+     * is printed).
      */
     @org.junit.jupiter.api.Test
     void javaGetsABigPageInRangesFromBrowsersAndAnOlderClient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
