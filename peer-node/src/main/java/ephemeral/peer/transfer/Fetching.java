@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class Fetching implements Receiver.Outcome {
      */
     static final int MAX_ACTIVE = 16;
     /** Pages this big are fetched from several holders at once (the size at which they go to disk, too). */
-    public static final long SEVERAL_FROM = Body.ON_DISK_FROM;
+    static final long SEVERAL_FROM = Body.ON_DISK_FROM;
     /** A lane's range is split for a newcomer only if both halves get at least this much. */
     static final long MIN_RANGE = 1 << 20;
     /** Ranges start on this boundary (the holders' message size). */
@@ -258,8 +259,7 @@ public final class Fetching implements Receiver.Outcome {
             return;
         }
         lane.channel = ch;
-        lane.channelNanos = System.nanoTime();
-        lane.lastProgressNanos = lane.channelNanos;
+        lane.lastProgressNanos = System.nanoTime();
         if (!wantsLane(f)) {
             f.nextWantNanos = 0; // a late channel from an earlier holder is as good as the next want's
         }
@@ -582,12 +582,9 @@ public final class Fetching implements Receiver.Outcome {
         f.nextWantNanos = 0;
         f.wantOut = true;
         // the holders already asked are left out too, so each lane gets its own
-        Set<String> exclude = new LinkedHashSet<>();
-        f.lanes.forEach(l -> exclude.add(l.holder));
-        exclude.addAll(f.exclusions.forWant(maxExclude));
-        List<String> list = new ArrayList<>(exclude);
-        signaling.accept(new ClientMessage.Want(f.hash, new LinkedHashSet<>(
-                list.size() > maxExclude ? list.subList(0, maxExclude) : list)));
+        Set<String> exclude = Stream.concat(f.lanes.stream().map(l -> l.holder), f.exclusions.forWant(maxExclude).stream())
+                .distinct().limit(maxExclude).collect(Collectors.toCollection(LinkedHashSet::new));
+        signaling.accept(new ClientMessage.Want(f.hash, exclude));
     }
 
     private String inferHash(Link link) {

@@ -29,9 +29,6 @@ final class Lane {
     /** SHA-256 of {@code [start, pos)}, to compare with the page should the whole not verify. */
     MessageDigest digest;
     long lastProgressNanos = System.nanoTime();
-    /** When the channel arrived and when its header did (System.nanoTime). */
-    long channelNanos;
-    long headerNanos;
 
     Lane(String holder, boolean routed, long waitUntilNanos) {
         this.holder = holder;

@@ -98,8 +98,7 @@ final class Receiver implements Channel.Listener {
             outcome.failed(f, lane, "page of " + h.size() + " bytes is over the limit of " + maxPageBytes, Fault.PROTOCOL);
         } else {
             lane.headerSeen = true;
-            lane.headerNanos = System.nanoTime();
-            lane.lastProgressNanos = lane.headerNanos;
+            lane.lastProgressNanos = System.nanoTime();
             lane.stop = h.stop();
             lane.digest = Sha256.digest();
             if (f.size < 0) {
