@@ -1,10 +1,13 @@
 package ephemeral.peer;
 
+import ephemeral.peer.live.LivePages;
+import ephemeral.peer.live.MeshHost;
 import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.rtc.Ice;
 import ephemeral.peer.rtc.Link;
 import ephemeral.peer.rtc.Links;
 import ephemeral.peer.signaling.SignalingClient;
+import ephemeral.peer.store.Page;
 import ephemeral.peer.store.PageStore;
 import ephemeral.peer.transfer.Counters;
 import ephemeral.peer.transfer.Fetching;
@@ -57,12 +60,14 @@ final class NodeLoop {
     final SignalingClient signaling;
     final Links links;
     final Fetching fetching;
+    final LivePages live;
     private final Serving serving;
     final Counters counters = new Counters();
     final Spool spool;
     final CountDownLatch welcomed = new CountDownLatch(1);
     volatile String peerId;
     private int maxHashesPerMessage;
+    private int maxExclude = ephemeral.protocol.Limits.DEFAULTS.maxExclude();
     /** Keep requests and weak notices go here when this node volunteers (a seed); null otherwise. */
     volatile KeepListener keepListener;
     /** This node's own keep requests waiting for an answer, by hash; re-sent after a reconnect. Owner thread only. */
@@ -115,12 +120,18 @@ final class NodeLoop {
         this.links = new Links(owner, new Links.Listener() {
             @Override
             public void sendSignal(String to, String hash, SignalData data) {
-                signaling.send(new ClientMessage.Signal(to, hash, data));
+                if (!live.relay(to, hash, data)) {
+                    signaling.send(new ClientMessage.Signal(to, hash, data));
+                }
             }
 
             @Override
             public void onRemoteChannel(Link link, Channel channel) {
-                fetching.onRemoteChannel(link, channel);
+                switch (channel.label()) {
+                    case Channel.LIVE -> live.onRemoteChannel(channel);
+                    case Channel.PULL -> serving.serveOn(channel);
+                    default -> fetching.onRemoteChannel(link, channel);
+                }
             }
 
             @Override
@@ -133,6 +144,7 @@ final class NodeLoop {
         this.fetching = new Fetching(signaling::send, counters, config.maxPageBytes(), spool, stall,
                 config.holdersPerPage(), owner, ForkJoinPool.commonPool());
         this.fetching.setLinkTrouble(links::whyNotConnected);
+        this.live = new LivePages(new Host(), config.minPeers(), config.maxPeers(), config.maxPageBytes());
     }
 
     void start() {
@@ -175,6 +187,7 @@ final class NodeLoop {
 
     private void tick() {
         fetching.tick();
+        live.tick();
         links.reap();
     }
 
@@ -187,7 +200,9 @@ final class NodeLoop {
             links.setIce(ice);
             refreshCredentials(ice);
             fetching.setMaxExclude(w.limits().maxExclude());
+            maxExclude = w.limits().maxExclude();
             announceAll();
+            live.onWelcome();
             fetching.rewantAll();
             keeps.values().forEach(k -> signaling.send(k.request()));
             // pings of the last connection will never be answered
@@ -199,13 +214,20 @@ final class NodeLoop {
             }
             LOG.info("connected to {} as {}", config.server().webSocket(), peerId);
             welcomed.countDown();
+        } else if (m instanceof ServerMessage.ContentRequest r && live.isTopic(r.hash())) {
+            live.onContentRequest(r.hash(), r.from());
         } else if (m instanceof ServerMessage.ContentRequest r) {
             serving.onContentRequest(r.hash(), r.from());
+        } else if (m instanceof ServerMessage.Routed r && live.isTopic(r.hash())) {
+            live.onRouted(r.hash(), r.holder());
         } else if (m instanceof ServerMessage.Routed r) {
             fetching.onRouted(r.hash(), r.holder());
         } else if (m instanceof ServerMessage.Signal s) {
             fetching.onSignal(s.from(), s.hash());
-            links.onSignal(s.from(), s.hash(), s.data(), fetching.expectsOffer(s.from(), s.hash()));
+            links.onSignal(s.from(), s.hash(), s.data(),
+                    fetching.expectsOffer(s.from(), s.hash()) || live.expectsOffer(s.from(), s.hash()));
+        } else if (m instanceof ServerMessage.Peers p && live.isTopic(p.hash())) {
+            live.onPeers(p.hash(), p.holders());
         } else if (m instanceof ServerMessage.Peers p) {
             fetching.onPeers(p.hash(), p.holders());
         } else if (m instanceof ServerMessage.Pong) {
@@ -252,6 +274,7 @@ final class NodeLoop {
                 fetching.cancelAll(new IllegalStateException("node closed"));
                 keeps.values().forEach(k -> k.answer().completeExceptionally(new IllegalStateException("node closed")));
                 keeps.clear();
+                live.closeAll();
                 links.closeAll();
             } finally {
                 done.countDown();
@@ -271,6 +294,64 @@ final class NodeLoop {
             Thread.currentThread().interrupt();
         }
         spool.close(); // received pages held without a store go with the node
+    }
+
+    /** What the live pages' meshes use of this node. */
+    private final class Host implements MeshHost {
+        @Override
+        public String selfId() {
+            return peerId;
+        }
+
+        @Override
+        public void send(ClientMessage m) {
+            signaling.send(m);
+        }
+
+        @Override
+        public boolean openLive(String peer, String topic, String key, java.util.function.Consumer<Channel> onChannel) {
+            return links.openChannel(peer, topic, Channel.LIVE, key, onChannel);
+        }
+
+        @Override
+        public void dropSession(String peer, String topic) {
+            links.dropUnconnected(peer, topic);
+        }
+
+        @Override
+        public void signal(String from, String topic, SignalData data) {
+            links.onSignal(from, topic, data, true);
+        }
+
+        @Override
+        public boolean hold(Page page) {
+            if (!store.put(page)) {
+                return false;
+            }
+            signaling.send(ClientMessage.Have.of(List.of(page.hash())));
+            return true;
+        }
+
+        @Override
+        public void release(String hash) {
+            store.remove(hash);
+            signaling.send(ClientMessage.Drop.of(List.of(hash)));
+        }
+
+        @Override
+        public boolean holds(String hash) {
+            return store.contains(hash);
+        }
+
+        @Override
+        public void liar(String peer) {
+            counters.liar(peer);
+        }
+
+        @Override
+        public int maxExclude() {
+            return maxExclude;
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -8,11 +8,15 @@ import ephemeral.peer.store.Page;
 import ephemeral.peer.store.PageStore;
 import ephemeral.peer.transfer.Counters;
 import ephemeral.protocol.Ids;
+import ephemeral.protocol.live.LiveKey;
+import ephemeral.protocol.live.LiveVersion;
+import ephemeral.protocol.live.Mesh;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A headless peer: holds pages and serves them to whoever the signaling server routes to it, and
@@ -277,6 +282,119 @@ public final class PeerNode implements AutoCloseable {
     /** Resident set size of this process in kB (VmRSS), or -1 where unknown. */
     public static long rssKb() {
         return Rtc.rssKb();
+    }
+
+    // ---- live pages (docs/protocol.md, "Live pages") ----
+
+    /**
+     * Follows a live page: joins the mesh of its holders, takes its newest version and every later one (each
+     * signed by its key and its page verified), holds and serves it, until {@link #unfollow} or close.
+     * {@code onVersion} (may be null) hears each version taken, on the node's thread: it must not block.
+     */
+    public void follow(LiveKey key, Consumer<LiveVersion> onVersion) {
+        loop.owner.execute(() -> loop.live.follow(key, onVersion));
+    }
+
+    public void unfollow(LiveKey key) {
+        loop.owner.execute(() -> loop.live.leave(key));
+    }
+
+    /** The version of a followed live page this node holds, if any yet. */
+    public Optional<LiveVersion> liveVersion(LiveKey key) {
+        return loop.ask(() -> loop.live.current(key), Optional.empty());
+    }
+
+    /** The other version of the held seq when the page's author signed two (every peer keeps the same one). */
+    public Optional<LiveVersion> liveEquivocation(LiveKey key) {
+        return loop.ask(() -> loop.live.equivocation(key), Optional.empty());
+    }
+
+    /** The peers this node has a mesh link to for a live page. */
+    public List<String> liveLinks(LiveKey key) {
+        return loop.ask(() -> loop.live.linkedPeers(key), List.of());
+    }
+
+    /** {@code version} announcements and mesh messages of any kind this node received for a live page. */
+    public long[] liveMessages(LiveKey key) {
+        return loop.ask(() -> loop.live.messageCounts(key), new long[2]);
+    }
+
+    /**
+     * Follows a live page and waits until this node holds a version numbered {@code minSeq} or later; returns
+     * it. Its page is then in {@link #store()}.
+     */
+    public LiveVersion awaitLive(LiveKey key, long minSeq, Duration timeout) throws PageUnavailableException {
+        CompletableFuture<LiveVersion> got = new CompletableFuture<>();
+        Consumer<LiveVersion> listener = v -> {
+            if (v.seq() >= minSeq) {
+                got.complete(v);
+            }
+        };
+        loop.owner.execute(() -> {
+            loop.live.follow(key, listener);
+            loop.live.current(key).ifPresent(listener);
+        });
+        try {
+            return got.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PageUnavailableException("interrupted while waiting for " + key.address(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            Optional<LiveVersion> known = loop.ask(() -> loop.live.newestKnown(key), Optional.empty());
+            int holders = loop.ask(() -> loop.live.holdersOnline(key), -1);
+            throw new PageUnavailableException("no version " + (minSeq > 1 ? minSeq + " or later " : "") + "of "
+                    + key.address() + " within " + timeout.toSeconds() + " s: " + (known.isPresent()
+                    ? "version " + known.get().seq() + " was announced but its page could not be had"
+                    : holders == 0 ? "nobody holds it now" : "no holder answered"), e);
+        } finally {
+            loop.owner.execute(() -> loop.live.removeListener(key, listener));
+        }
+    }
+
+    /**
+     * Publishes {@code bytes} as the next version of the live page {@code key} (whose private half is
+     * {@code author}): joins its mesh, learns the newest version its holders have (waiting at most
+     * {@code learn} for them, none if the server counts no holder), signs the next {@code seq}, holds the
+     * page, and announces the version to every neighbour. Returns the version.
+     */
+    public LiveVersion publish(PrivateKey author, LiveKey key, byte[] bytes, Duration learn) {
+        if (bytes.length > Math.min(config.maxPageBytes(), Mesh.MAX_PAGE_BYTES)) {
+            throw new IllegalArgumentException("a live page's version is at most " + Math.min(config.maxPageBytes(), Mesh.MAX_PAGE_BYTES) + " bytes");
+        }
+        Page page = Page.of(bytes, null, null);
+        follow(key, null);
+        long deadline = System.nanoTime() + learn.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            boolean known = loop.ask(() -> loop.live.newestKnown(key).isPresent() || loop.live.holdersOnline(key) == 0, false);
+            if (known) {
+                break;
+            }
+            try {
+                Thread.sleep(20); // a one-off wait of a command, bounded by learn
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        CompletableFuture<LiveVersion> done = new CompletableFuture<>();
+        loop.owner.execute(() -> {
+            try {
+                long seq = loop.live.newestKnown(key).map(v -> v.seq() + 1).orElse(1L);
+                LiveVersion v = LiveVersion.sign(author, key, seq, page.hash(), page.size());
+                loop.live.publish(v, page);
+                done.complete(v);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            return done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish: " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+        }
     }
 
     /** Closes every connection and leaves the server. Idempotent. */

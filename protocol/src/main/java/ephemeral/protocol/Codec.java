@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import ephemeral.protocol.live.LiveVersion;
+import ephemeral.protocol.live.MeshMessage;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import ephemeral.protocol.transfer.TransferMessage;
@@ -44,6 +45,7 @@ public final class Codec {
     private static final ObjectReader SERVER = LENIENT.readerFor(ServerMessage.class);
     private static final ObjectReader TRANSFER = LENIENT.readerFor(TransferMessage.class);
     private static final ObjectReader LIVE_VERSION = STRICT.readerFor(LiveVersion.class);
+    private static final ObjectReader MESH = LENIENT.readerFor(MeshMessage.class);
 
     private Codec() {
     }
@@ -82,14 +84,7 @@ public final class Codec {
 
     /** The clients' reader of server frames; empty for a message type this version does not know. */
     public static Optional<ServerMessage> parseServer(String text) {
-        try {
-            return Optional.of(read(SERVER, text));
-        } catch (ProtocolException e) {
-            if (e.code() == ErrorCode.UNKNOWN_TYPE && !e.getMessage().equals(MISSING_TYPE)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return readKnown(SERVER, text);
     }
 
     /** A text message on a {@code page} channel, from either side. */
@@ -100,6 +95,17 @@ public final class Codec {
     /** A live page's version record (docs/protocol.md, "Live pages"), strictly: shape only, not the signature. */
     public static LiveVersion parseLiveVersion(String text) {
         return read(LIVE_VERSION, text);
+    }
+
+    /**
+     * A text message on a {@code live} channel; empty for a type this version does not know (a newer peer's),
+     * which the receiver skips. Refused when longer than {@link MeshMessage#MAX_CHARS}.
+     */
+    public static Optional<MeshMessage> parseMesh(String text) {
+        if (text.length() > MeshMessage.MAX_CHARS) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE, "a mesh message is at most " + MeshMessage.MAX_CHARS + " characters");
+        }
+        return readKnown(MESH, text);
     }
 
     /** Writes any message of this package (type included) as one JSON object. */
@@ -122,6 +128,18 @@ public final class Codec {
     }
 
     private static final String MISSING_TYPE = "missing field: type";
+
+    /** Reads a message; empty when its type is one this version does not know. */
+    private static <T> Optional<T> readKnown(ObjectReader reader, String text) {
+        try {
+            return Optional.of(read(reader, text));
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.UNKNOWN_TYPE && !e.getMessage().equals(MISSING_TYPE)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
 
     private static <T> T read(ObjectReader reader, String text) {
         try (JsonParser parser = reader.createParser(text)) {

@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Channel {
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
+    /** Opened by a holder to send a page (docs/protocol.md §2). */
+    public static final String PAGE = "page";
+    /** A live page's mesh link between two of its holders ("Live pages: the mesh"). */
+    public static final String LIVE = "live";
+    /** Opened by a wanter on a live page's link to fetch a version's page from that neighbour. */
+    public static final String PULL = "pull";
 
     /** Called on the owner's executor. */
     public interface Listener {
@@ -84,6 +90,10 @@ public final class Channel {
         return link.remotePeer();
     }
 
+    public synchronized String label() {
+        return disposed ? "" : dc.getLabel();
+    }
+
     /** The channel's protocol attribute; the holder puts the page hash there (docs/protocol.md §2). */
     public synchronized String protocol() {
         return disposed ? "" : dc.getProtocol();
@@ -113,6 +123,16 @@ public final class Channel {
         } else if (s == RTCDataChannelState.CLOSING || s == RTCDataChannelState.CLOSED) {
             LOG.debug("a channel on link {} arrived {}", link.id(), s);
             owner.execute(() -> stateChanged(s));
+        }
+    }
+
+    /**
+     * A channel made on a connection that is up can be open before its observer is registered, and that
+     * change is never reported: check once, and tell the listener (attached by then) in a later owner task.
+     */
+    synchronized void reportIfOpen() {
+        if (!disposed && dc.getState() == RTCDataChannelState.OPEN) {
+            owner.execute(() -> stateChanged(RTCDataChannelState.OPEN));
         }
     }
 

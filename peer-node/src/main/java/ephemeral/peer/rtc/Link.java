@@ -86,10 +86,10 @@ public final class Link {
     }
 
     /** Holder side: a new connection with a first {@code page} channel for {@code hash}, offer sent via the listener. */
-    public static Link offer(String remotePeer, String hash, Ice ice, Executor owner,
+    public static Link offer(String remotePeer, String hash, String label, String protocol, Ice ice, Executor owner,
                              Listener listener, Consumer<Channel> firstChannel) {
         Link l = new Link(remotePeer, hash, true, ice, owner, listener);
-        firstChannel.accept(l.openChannel(hash));
+        firstChannel.accept(l.openChannel(label, protocol));
         l.pc.createOffer(new RTCOfferOptions(), l.new Created());
         return l;
     }
@@ -163,12 +163,18 @@ public final class Link {
 
     /** Opens a {@code page} channel; its protocol carries the page hash so the wanter knows what it is for. */
     public Channel openChannel(String hash) {
+        return openChannel(Channel.PAGE, hash);
+    }
+
+    /** Opens a channel with this label ({@link Channel#PAGE}, {@link Channel#LIVE}, {@link Channel#PULL}) and protocol. */
+    public Channel openChannel(String label, String protocol) {
         RTCDataChannelInit init = new RTCDataChannelInit(); // ordered, reliable
-        init.protocol = hash;
-        RTCDataChannel dc = pc.createDataChannel("page", init);
+        init.protocol = protocol;
+        RTCDataChannel dc = pc.createDataChannel(label, init);
         Channel ch = new Channel(this, dc, owner);
         channels.add(ch);
         ch.register();
+        ch.reportIfOpen();
         touch();
         return ch;
     }

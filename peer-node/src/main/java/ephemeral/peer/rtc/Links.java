@@ -102,10 +102,15 @@ public final class Links {
      * False (and nothing opened) when that would exceed the connection caps.
      */
     public boolean openChannel(String peer, String hash, Consumer<Channel> onChannel) {
+        return openChannel(peer, hash, Channel.PAGE, hash, onChannel);
+    }
+
+    /** As {@link #openChannel(String, String, Consumer)}, for a channel of another label (a live page's link). */
+    public boolean openChannel(String peer, String session, String label, String protocol, Consumer<Channel> onChannel) {
         List<Link> existing = byPeer.getOrDefault(peer, List.of());
         for (Link l : existing) {
             if (l.isConnected()) {
-                onChannel.accept(l.openChannel(hash));
+                onChannel.accept(l.openChannel(label, protocol));
                 return true;
             }
         }
@@ -114,14 +119,14 @@ public final class Links {
         // (with its native memory cost) is made.
         for (Link l : existing) {
             if (l.isOfferer() && !l.isClosed()) {
-                onChannel.accept(l.openChannel(hash));
+                onChannel.accept(l.openChannel(label, protocol));
                 return true;
             }
         }
         if (!roomFor(peer)) {
             return false;
         }
-        Link l = Link.offer(peer, hash, ice, owner, linkListener, onChannel);
+        Link l = Link.offer(peer, session, label, protocol, ice, owner, linkListener, onChannel);
         register(l);
         return true;
     }
@@ -180,6 +185,14 @@ public final class Links {
         LOG.debug("connection cap reached: closing unconnected link {} to {}", oldest.id(), oldest.remotePeer());
         oldest.close();
         return true;
+    }
+
+    /** Closes the connection being set up for {@code (peer, session)}, if it has not connected (a connected one may carry other channels). */
+    public void dropUnconnected(String peer, String session) {
+        Link l = sessions.get(key(peer, session));
+        if (l != null && !l.isConnected()) {
+            l.close();
+        }
     }
 
     /** Closes idle links and links that never connected. */

@@ -21,7 +21,7 @@ public final class Counters {
     private final LinkedHashSet<String> recentLiars = new LinkedHashSet<>();
     private static final int RECENT_LIARS = 64;
 
-    synchronized void liar(String peer) {
+    public synchronized void liar(String peer) {
         liarsFound.incrementAndGet();
         recentLiars.remove(peer);
         recentLiars.add(peer);

@@ -55,7 +55,8 @@ public final class Serving {
         }
     }
 
-    private void serveOn(Channel ch) {
+    /** Answers the {@code get} that comes on {@code ch}: a channel this node opened for a content_request, or a {@code pull} a neighbour opened. */
+    public void serveOn(Channel ch) {
         ch.setListener(new Channel.Listener() {
             private boolean asked;
 

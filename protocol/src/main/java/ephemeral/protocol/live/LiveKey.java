@@ -69,6 +69,17 @@ public record LiveKey(@JsonValue String text) {
         return ADDRESS_PREFIX + text;
     }
 
+    /**
+     * The live page's roster name at the signaling server: SHA-256 of {@code ephemeral-live-topic} LF key,
+     * in hex. Holders {@code have} it and newcomers {@code want} it like a page's hash, so the server routes
+     * live pages with no change and cannot tell a live page's roster from a page's, nor learn the key.
+     */
+    public String topic() {
+        return ephemeral.protocol.Sha256.of((TOPIC_DOMAIN + '\n' + text).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    public static final String TOPIC_DOMAIN = "ephemeral-live-topic";
+
     /** As a JCA key, for {@link java.security.Signature}. */
     public PublicKey publicKey() {
         byte[] der = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + RAW_BYTES);
