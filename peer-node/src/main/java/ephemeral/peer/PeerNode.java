@@ -319,6 +319,11 @@ public final class PeerNode implements AutoCloseable {
         return loop.ask(() -> loop.live.messageCounts(key), new long[2]);
     }
 
+    /** Sends a mesh message as it is to every neighbour of a live page: for tests that play a lying peer. */
+    void liveSendUnchecked(LiveKey key, String text) {
+        loop.owner.execute(() -> loop.live.sendUnchecked(key, text));
+    }
+
     /**
      * Follows a live page and waits until this node holds a version numbered {@code minSeq} or later; returns
      * it. Its page is then in {@link #store()}.

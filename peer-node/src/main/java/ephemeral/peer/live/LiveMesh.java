@@ -4,6 +4,7 @@ import ephemeral.peer.rtc.Channel;
 import ephemeral.peer.store.Page;
 import ephemeral.protocol.Codec;
 import ephemeral.protocol.ProtocolException;
+import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.live.LiveKey;
 import ephemeral.protocol.live.LiveVersion;
 import ephemeral.protocol.live.Mesh;
@@ -149,20 +150,23 @@ final class LiveMesh {
 
     // ---- the server's pairings (rescue) ----
 
+    /** The server paired this holder with a peer that has no link (a newcomer, or one rescued). */
     void onContentRequest(String from) {
-        if (refused(from) || neighbours.containsKey(from) || links() >= maxPeers) {
+        if (refused(from) || neighbours.containsKey(from) || links() >= maxPeers + minPeers) {
             LOG.debug("{}: not linking to {} (refused, linked or full)", key, from);
             return;
         }
+        boolean overflow = links() >= maxPeers;
         pending.put(from, System.nanoTime() + Mesh.LINK_WAIT_MS * MS);
-        if (!host.openLive(from, topic, key.text(), ch -> attach(ch, true))) {
+        if (!host.openLive(from, topic, key.text(), ch -> attach(ch, true).overflow = overflow)) {
             pending.remove(from);
         }
     }
 
+    /** The server paired this node with {@code holder}: it answers within ROUTED_WAIT_MS, as for a page, or not at all (full). */
     void onRouted(String holder) {
         if (!refused(holder) && !neighbours.containsKey(holder)) {
-            pending.put(holder, System.nanoTime() + Mesh.LINK_WAIT_MS * MS);
+            pending.put(holder, System.nanoTime() + Timeouts.ROUTED_WAIT_MS * MS);
         }
     }
 
@@ -170,8 +174,13 @@ final class LiveMesh {
         holdersOnline = haveSent ? Math.max(0, holders - 1) : holders;
     }
 
+    /** Whether a server-relayed offer from {@code from} is one this node waits for; its answer came, so the wait is the connection's now. */
     boolean expectsOffer(String from) {
-        return pending.containsKey(from);
+        if (!pending.containsKey(from)) {
+            return false;
+        }
+        pending.put(from, Math.max(pending.get(from), System.nanoTime() + Mesh.LINK_WAIT_MS * MS));
+        return true;
     }
 
     /** A {@code live} channel the other side opened. */
@@ -211,7 +220,8 @@ final class LiveMesh {
         return liars.contains(peer) || until != null && until - System.nanoTime() > 0 || peer.equals(host.selfId());
     }
 
-    private void attach(Channel ch, boolean outbound) {
+    /** Takes a {@code live} channel as a link; returns its neighbour (the one kept when the pair has two). */
+    private Neighbour attach(Channel ch, boolean outbound) {
         String peer = ch.remotePeer();
         Neighbour before = neighbours.get(peer);
         if (before != null) {
@@ -221,7 +231,7 @@ final class LiveMesh {
             boolean keepNew = self != null && (outbound == (self.compareTo(peer) < 0)) && before.outbound != outbound;
             if (!keepNew) {
                 ch.close();
-                return;
+                return before;
             }
             neighbours.remove(peer);
             before.channel.close();
@@ -253,9 +263,11 @@ final class LiveMesh {
         if (ch.isOpen()) {
             opened(n);
         }
+        return n;
     }
 
     private void opened(Neighbour n) {
+        n.openedNanos = System.nanoTime();
         n.send(new MeshMessage.Hello(key, current));
         if (current != null) {
             n.holds(current);
@@ -344,10 +356,19 @@ final class LiveMesh {
                 relayed(n, r.from(), r.data());
             }
         } else if (m instanceof MeshMessage.RelayFailed f) {
-            if (relayVia.get(f.peer()) == n) {
+            Neighbour initiator = neighbours.get(f.peer());
+            if (relayVia.get(f.peer()) == n) { // our handshake through n
                 relayVia.remove(f.peer());
                 pending.remove(f.peer());
+                Neighbour half = neighbours.get(f.peer());
+                if (half != null && !half.helloSeen) {
+                    neighbours.remove(f.peer());
+                    half.channel.close();
+                }
                 host.dropSession(f.peer(), topic);
+                avoid.put(f.peer(), System.nanoTime() + Mesh.RETRY_PEER_MS * MS);
+            } else if (initiator != null && initiator != n && initiator.helloSeen) { // n refused a handshake we relayed
+                initiator.send(new MeshMessage.RelayFailed(n.peer, f.reason()));
             }
         }
     }
@@ -356,18 +377,25 @@ final class LiveMesh {
     private void relayed(Neighbour via, String from, SignalData data) {
         boolean offer = data.sdp() != null && data.sdp().isOffer();
         if (offer) {
-            if (refused(from) || neighbours.containsKey(from)) {
+            Neighbour mine = neighbours.get(from);
+            if (refused(from)) {
                 return;
             }
-            if (relayVia.containsKey(from) && pending.containsKey(from)) {
-                // both sides offered at once: the lower peer id's offer wins
+            if (mine != null) {
+                if (mine.helloSeen || !mine.outbound) {
+                    return; // linked already
+                }
+                // both offered at once (each introduced by another neighbour): the lower peer id's offer wins
                 String self = host.selfId();
                 if (self == null || self.compareTo(from) < 0) {
                     return;
                 }
+                neighbours.remove(from);
+                mine.channel.close();
                 host.dropSession(from, topic);
             } else if (links() >= maxPeers) {
-                return; // full: the other side's wait runs out
+                via.send(new MeshMessage.RelayFailed(from, MeshMessage.RelayFailed.FULL));
+                return;
             }
             pending.put(from, System.nanoTime() + Mesh.LINK_WAIT_MS * MS);
         } else if (!pending.containsKey(from) && !neighbours.containsKey(from)) {
@@ -536,8 +564,15 @@ final class LiveMesh {
             pull.tick(now);
         }
         for (Neighbour n : List.copyOf(neighbours.values())) {
-            if (!n.helloSeen && now - n.attachedNanos > (Mesh.HELLO_WAIT_MS + Mesh.LINK_WAIT_MS) * MS) {
+            if (n.openedNanos == 0 && now - n.attachedNanos > Mesh.LINK_WAIT_MS * MS) {
+                drop(n, "no connection", false);
+            } else if (!n.helloSeen && n.openedNanos != 0 && now - n.openedNanos > Mesh.HELLO_WAIT_MS * MS) {
                 drop(n, "no hello", false);
+            } else if (n.overflow && neighbours.size() > maxPeers && now - n.attachedNanos > Mesh.OVERFLOW_GRACE_MS * MS) {
+                LOG.debug("{}: closing the extra link to {}", key, n.shortId());
+                n.channel.close(); // not a fault: it has met others through this one by now
+            } else if (n.overflow && neighbours.size() <= maxPeers) {
+                n.overflow = false;
             }
         }
         pending.entrySet().removeIf(e -> {
@@ -558,7 +593,7 @@ final class LiveMesh {
                 linked.get(Math.floorMod(moreTurn++, linked.size())).send(new MeshMessage.More());
             }
             boolean rescue = linked.isEmpty() || dry;
-            if (rescue && (!wantOut || now - wantNanos > Mesh.LINK_WAIT_MS * MS) && host.selfId() != null) {
+            if (rescue && (!wantOut || now - wantNanos > Timeouts.ROUTED_WAIT_MS * MS) && host.selfId() != null) {
                 wantOut = true;
                 wantNanos = now;
                 host.send(new ClientMessage.Want(topic, exclusions()));
@@ -576,6 +611,10 @@ final class LiveMesh {
         out.addAll(avoid.keySet());
         List<String> all = new ArrayList<>(out);
         return new LinkedHashSet<>(all.subList(0, Math.min(all.size(), host.maxExclude())));
+    }
+
+    void sendUnchecked(String text) {
+        neighbours.values().forEach(n -> n.channel.sendText(text));
     }
 
     int linkCount() {

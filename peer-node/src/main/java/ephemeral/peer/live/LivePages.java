@@ -127,6 +127,14 @@ public final class LivePages {
         return m != null && m.relay(to, data);
     }
 
+    /**
+     * Sends {@code text} as it is to every neighbour of a live page, unchecked: for tests that play a peer
+     * that lies. Nothing in the node calls it.
+     */
+    public void sendUnchecked(LiveKey key, String text) {
+        mesh(key).ifPresent(m -> m.sendUnchecked(text));
+    }
+
     public void tick() {
         byTopic.values().forEach(LiveMesh::tick);
     }

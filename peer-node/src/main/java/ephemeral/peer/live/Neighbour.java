@@ -12,6 +12,10 @@ final class Neighbour {
     /** Whether this node opened the channel (which of two links between the same pair is kept depends on it). */
     final boolean outbound;
     final long attachedNanos = System.nanoTime();
+    /** When its channel opened (0: not yet). */
+    long openedNanos;
+    /** Taken from the server beyond maxPeers: closed after a grace period if this node still has too many. */
+    boolean overflow;
     boolean helloSeen;
     /** The most preferred version this neighbour announced (its own never go backwards). */
     LiveVersion told;

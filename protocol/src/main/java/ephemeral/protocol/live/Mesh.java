@@ -8,16 +8,22 @@ public final class Mesh {
     /** A holder keeps at least this many links to other holders of the page, when that many exist. */
     public static final int MIN_PEERS = 3;
     /**
-     * It accepts new links up to this many (a neighbour's or the server's introduction beyond it is
-     * refused): a holder hears of an update at most once per link, so this bounds what one update costs it.
+     * maxPeers is minPeers plus this: an offer through a neighbour beyond it is refused ({@code full}); a
+     * holder hears of an update at most once per link, so this bounds what one update costs it.
      */
     public static final int EXTRA_PEERS = 2;
-    /** A link on which no {@code hello} arrived this long after the channel opened is closed. */
+    /**
+     * A holder the server pairs with a peer (which has no link at all) takes the link even when it has
+     * maxPeers, up to maxPeers + minPeers, and closes it this long after it opened if it still has more
+     * than maxPeers: time for the newcomer to take the version and meet others through it.
+     */
+    public static final long OVERFLOW_GRACE_MS = 3_000;
+    /** A link whose channel is not open this long after it was made, or on which no {@code hello} arrived this long after it opened, is closed. */
     public static final long HELLO_WAIT_MS = 5_000;
-    /** An introduced connection (through a neighbour) or a rescued one (through the server) that is not open by then is given up. */
+    /** A link being made (through a neighbour or the server) that is not open by then is given up. */
     public static final long LINK_WAIT_MS = 5_000;
     /** Below {@link #MIN_PEERS}, a holder asks one neighbour {@code more} at most this often. */
-    public static final long MORE_EVERY_MS = 1_000;
+    public static final long MORE_EVERY_MS = 500;
     /** A peer given up on (it failed, refused, or lied) is not tried again for this long. */
     public static final long RETRY_PEER_MS = 30_000;
     /** Largest page a live version may name: a version's page is fetched from a neighbour in one piece. */

@@ -97,11 +97,14 @@ public sealed interface MeshMessage {
     }
 
     /**
-     * From the neighbour asked to relay: it has no link to {@code peer}, so the relay went nowhere ({@code gone};
-     * the only reason so far; a reader takes an unknown one as {@code gone}).
+     * The handshake between the receiver and {@code peer} will not happen: {@code gone}, from the neighbour
+     * asked to relay it, which has no link to {@code peer}; {@code full}, from the peer asked to link, which has
+     * all the links it takes (sent to the neighbour that relayed the offer, which passes it on naming that
+     * peer instead). A reader takes an unknown reason as {@code gone}.
      */
     record RelayFailed(String peer, String reason) implements MeshMessage {
         public static final String GONE = "gone";
+        public static final String FULL = "full";
 
         public RelayFailed {
             Ids.requirePeerId("peer", peer);
