@@ -7,6 +7,7 @@ import ephemeral.peer.privacy.PrivatePage;
 import ephemeral.peer.store.AtomicFiles;
 import ephemeral.peer.store.Body;
 import ephemeral.peer.store.Page;
+import ephemeral.protocol.live.LiveVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,10 +31,11 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  peer-node get -o notes.txt 'https://pages.example.org/3f2a…#n=120'   (the server comes from the link)",
                 "  peer-node get --server https://pages.example.org 3f2a… > notes.txt",
-                "  peer-node get 'https://pages.example.org/3f2a…#n=64&k=…'             (a private link: decrypted)"})
+                "  peer-node get 'https://pages.example.org/3f2a…#n=64&k=…'             (a private link: decrypted)",
+                "  peer-node get https://pages.example.org/live/11qYAYKx…                 (a live page: its newest version)"})
 final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LINK", converter = PageLink.Arg.class,
-            description = "The page's link, as a browser copies it, or its hash.")
+            description = "The page's link, as a browser copies it, or its hash; or a live page's link (…/live/<key>).")
     PageLink page;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -74,8 +76,17 @@ final class GetCommand implements Callable<Integer> {
         Path spool = toFile ? Path.of(output).toAbsolutePath().getParent() : null;
         try (PeerNode node = PeerNode.start(holders.apply(common.config(server)).withMaxPageBytes(maxPageBytes).withSpoolDir(spool))) {
             Page got;
-            try (Progress p = new Progress(node, page.hash(), !common.quiet)) {
-                got = node.getPage(page.hash(), timeout);
+            if (page.live() != null) {
+                LiveVersion v = node.awaitLive(page.live(), 1, timeout);
+                got = node.store().get(v.hash()).orElseThrow();
+                if (!common.quiet) {
+                    err.println("version " + v.seq() + " of " + page.live().address() + node.liveEquivocation(page.live())
+                            .map(e -> " (its author signed two versions " + e.seq() + "; every peer keeps this one)").orElse(""));
+                }
+            } else {
+                try (Progress p = new Progress(node, page.hash(), !common.quiet)) {
+                    got = node.getPage(page.hash(), timeout);
+                }
             }
             return deliver(got, toFile, err); // before the node closes, which deletes its spool
         } catch (SignalingUnavailableException e) {
@@ -94,7 +105,7 @@ final class GetCommand implements Callable<Integer> {
     private int deliver(Page got, boolean toFile, PrintWriter err) throws IOException {
         Body body = got.body();
         if (page.key() == null && PrivatePage.isSealed(head(body))) {
-            err.println("error: page " + page.hash() + " is private and this link has no key (the #k=… part): "
+            err.println("error: page " + got.hash() + " is private and this link has no key (the #k=… part): "
                     + "ask whoever shared it for the whole link");
             return Main.PAGE_UNAVAILABLE;
         }
@@ -102,13 +113,13 @@ final class GetCommand implements Callable<Integer> {
             try {
                 body = Body.of(PrivatePage.open(body.readAll(), page.key())); // private pages open in memory
             } catch (GeneralSecurityException e) {
-                err.println("error: page " + page.hash() + " arrived and matches its address, but the key in the link does not open it ("
+                err.println("error: page " + got.hash() + " arrived and matches its address, but the key in the link does not open it ("
                         + e.getMessage() + ")");
                 return Main.PAGE_UNAVAILABLE;
             }
         }
         if (!common.quiet) {
-            err.println("verified " + page.hash() + " (" + got.size() + " bytes" + (page.key() != null ? ", decrypted to " + body.size() : "") + ")");
+            err.println("verified " + got.hash() + " (" + got.size() + " bytes" + (page.key() != null ? ", decrypted to " + body.size() : "") + ")");
         }
         if (output == null && System.console() != null && !isText(body)) {
             err.println("error: the page is binary (" + body.size() + " bytes) and stdout is a terminal: "

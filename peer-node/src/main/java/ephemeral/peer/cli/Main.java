@@ -9,8 +9,8 @@ import picocli.CommandLine;
  * 2 bad arguments, 3 signaling server unreachable, 4 file or store error.
  */
 @Command(name = "peer-node", mixinStandardHelpOptions = true, version = "peer-node 0.1.0",
-        description = "Headless peer for ephemeral peer-to-peer pages: share, pin and get pages by hash; volunteer as a seed.",
-        subcommands = {ShareCommand.class, PinCommand.class, GetCommand.class, SeedCommand.class},
+        description = "Headless peer for ephemeral peer-to-peer pages: share, pin and get pages by hash; publish live pages; volunteer as a seed.",
+        subcommands = {ShareCommand.class, PinCommand.class, GetCommand.class, SeedCommand.class, PublishCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:page could not be had in time", "2:bad arguments",
                 "3:signaling server unreachable", "4:file or store error"})
@@ -25,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: share, pin, get or seed");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: share, pin, get, seed or publish");
     }
 
     public static void main(String[] args) {

@@ -2,21 +2,35 @@ package ephemeral.peer.cli;
 
 import ephemeral.peer.signaling.ServerUrl;
 import ephemeral.protocol.Ids;
+import ephemeral.protocol.live.LiveKey;
 import java.util.Locale;
 import picocli.CommandLine;
 
 /**
  * A page named on the command line: a bare hash, or a whole link {@code <server>/<hash>#<hints>} as a
- * browser copies it (docs/protocol.md, "Links"). A link also names its server, and a private page's key.
+ * browser copies it (docs/protocol.md, "Links"), or a live page's link {@code <server>/live/<key>}. A link
+ * also names its server, and a private page's key.
  *
- * @param hash   the page's address
+ * @param hash   the page's address; null for a live page
  * @param server the server the link points at, or null for a bare hash
  * @param key    a private page's key ({@code k=} in the fragment, base64url), or null
+ * @param live   a live page's author key, or null for an ordinary page
  */
-record PageLink(String hash, String server, String key) {
+record PageLink(String hash, String server, String key, LiveKey live) {
 
     static PageLink parse(String value) {
         String v = value.trim();
+        int liveAt = v.indexOf(LiveKey.ADDRESS_PREFIX);
+        if (liveAt >= 0) {
+            String path = v.substring(liveAt).replaceFirst("[#?].*$", "");
+            LiveKey live;
+            try {
+                live = LiveKey.ofAddress(path);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a live page link (…/live/<43 base64url characters>): " + value);
+            }
+            return new PageLink(null, liveAt == 0 ? null : server(v.substring(0, liveAt), value), null, live);
+        }
         String fragment = "";
         int hashMark = v.indexOf('#');
         if (hashMark >= 0) {
@@ -34,17 +48,17 @@ record PageLink(String hash, String server, String key) {
         if (!Ids.isHash(hash)) {
             throw new IllegalArgumentException("not a page hash (64 lowercase hex chars) or link: " + value);
         }
-        String server = null;
-        if (slash >= 0) {
-            String base = v.substring(0, slash);
-            String scheme = base.contains("://") ? base.substring(0, base.indexOf("://")).toLowerCase(Locale.ROOT) : "";
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("not a page link (expected http(s)://host[:port]/<hash>): " + value);
-            }
-            ServerUrl.parse(base); // a link with a broken host is refused here, not when connecting
-            server = base;
+        return new PageLink(hash, slash >= 0 ? server(v.substring(0, slash), value) : null, key, null);
+    }
+
+    /** The server part of a link; a link with a broken host is refused here, not when connecting. */
+    private static String server(String base, String value) {
+        String scheme = base.contains("://") ? base.substring(0, base.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("not a page link (expected http(s)://host[:port]/<hash>): " + value);
         }
-        return new PageLink(hash, server, key);
+        ServerUrl.parse(base);
+        return base;
     }
 
     /** Hash and link arguments are checked while parsing, so a typo is a usage error (exit 2). */

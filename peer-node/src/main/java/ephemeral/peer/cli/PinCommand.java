@@ -1,6 +1,10 @@
 package ephemeral.peer.cli;
 
+import ephemeral.peer.PageUnavailableException;
 import ephemeral.peer.PeerNode;
+import ephemeral.protocol.live.LiveKey;
+import java.time.Instant;
+import java.util.Objects;
 import ephemeral.peer.SignalingUnavailableException;
 import ephemeral.peer.store.Page;
 import java.io.IOException;
@@ -25,10 +29,11 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  peer-node pin 'https://pages.example.org/3f2a…#n=120'        (the server comes from the link)",
                 "  peer-node pin --store ~/.ephemeral-seed 3f2a… 9b1c… --server https://pages.example.org",
-                "  peer-node pin --store ~/.ephemeral-seed                     (restart: serves what the store holds)"})
+                "  peer-node pin --store ~/.ephemeral-seed                     (restart: serves what the store holds)",
+                "  peer-node pin https://pages.example.org/live/11qYAYKx…     (a live page: holds each new version)"})
 final class PinCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "LINK", converter = PageLink.Arg.class,
-            description = "Pages to pin (links or hashes). With --store, pages already stored are served too.")
+            description = "Pages to pin (links or hashes; a live page's link follows its updates). With --store, pages already stored are served too.")
     List<PageLink> links = new ArrayList<>();
 
     @Option(names = "--store", paramLabel = "DIR",
@@ -76,12 +81,26 @@ final class PinCommand implements Callable<Integer> {
         if (!node.held().isEmpty()) {
             err.println("serving " + node.held().size() + " stored page(s)");
         }
+        int failed = 0;
+        for (LiveKey live : new LinkedHashSet<>(links.stream().map(PageLink::live).filter(Objects::nonNull).toList())) {
+            node.follow(live, v -> {
+                if (!common.quiet) {
+                    err.println(Instant.now() + " " + live.address() + ": version " + v.seq() + " (" + v.size() + " bytes)");
+                    err.flush();
+                }
+            });
+            try {
+                node.awaitLive(live, 1, timeout);
+            } catch (PageUnavailableException e) {
+                failed++;
+                err.println("error: cannot pin " + live.address() + ": " + e.getMessage());
+            }
+        }
         List<CompletableFuture<Page>> pins = new ArrayList<>();
-        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(links.stream().map(PageLink::hash).toList()));
+        List<String> wanted = new ArrayList<>(new LinkedHashSet<>(links.stream().map(PageLink::hash).filter(Objects::nonNull).toList()));
         for (String h : wanted) {
             pins.add(node.fetch(h, true, timeout));
         }
-        int failed = 0;
         for (int i = 0; i < wanted.size(); i++) {
             try (Progress p = new Progress(node, wanted.get(i), !common.quiet)) {
                 pins.get(i).get();

@@ -43,6 +43,11 @@ public record ServerUrl(URI base, URI webSocket) {
         }
     }
 
+    /** The link people open to follow a live page: {@code <base>/live/<key>}. */
+    public String liveLink(ephemeral.protocol.live.LiveKey key) {
+        return base + key.address();
+    }
+
     /** The link people open to get a page. */
     public String link(String hash) {
         return base + "/" + hash;
