@@ -39,6 +39,7 @@ public final class Bench {
         all.put("seed", SeedBench::seed);
         all.put("bigpages", BigPageBench::bigPages);
         all.put("attacks", AttackBench::attacks);
+        all.put("live", LiveBench::live);
         return all;
     }
 

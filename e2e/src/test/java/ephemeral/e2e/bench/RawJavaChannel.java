@@ -75,7 +75,7 @@ final class RawJavaChannel {
                 }
             }
         };
-        owner.submit(() -> offerer.set(Link.offer("answerer", hash, Ice.NONE, owner, offering,
+        owner.submit(() -> offerer.set(Link.offer("answerer", hash, Channel.PAGE, hash, Ice.NONE, owner, offering,
                 channel -> channel.setListener(new Listener() {
                     @Override
                     public void onOpen(Channel c) {

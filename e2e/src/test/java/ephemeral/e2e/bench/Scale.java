@@ -16,7 +16,8 @@ public record Scale(
         int ttcTrials, int ttcBytes,
         int throughputBytes,
         int seedPages, int seedPageBytes, int seedTransfers,
-        long bigJavaBytes, long bigBrowserBytes, long severalHoldersBytes, long resumeBytes) {
+        long bigJavaBytes, long bigBrowserBytes, long severalHoldersBytes, long resumeBytes,
+        int liveHolders, int liveUpdates) {
 
     public static final Scale FULL = new Scale("full",
             5, true,
@@ -27,7 +28,8 @@ public record Scale(
             20, 1_024,
             64 << 20,
             1_000, 10_240, 1_000,
-            2L << 30, 1L << 30, 256L << 20, 200_000_000L);
+            2L << 30, 1L << 30, 256L << 20, 200_000_000L,
+            30, 50);
 
     public static final Scale SMOKE = new Scale("smoke",
             1, false,
@@ -38,5 +40,6 @@ public record Scale(
             2, 1_024,
             1 << 20,
             20, 10_240, 20,
-            16L << 20, 16L << 20, 16L << 20, 16L << 20);
+            16L << 20, 16L << 20, 16L << 20, 16L << 20,
+            8, 3);
 }
