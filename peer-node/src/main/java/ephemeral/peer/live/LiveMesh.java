@@ -125,7 +125,8 @@ final class LiveMesh {
     /** The author's own new version: its page is held and it goes to every neighbour. */
     void publish(LiveVersion v, Page page) {
         if (!v.supersedes(key, current)) {
-            throw new IllegalArgumentException("version " + v.seq() + " is not newer than the one held (" + current.seq() + ")");
+            throw new IllegalArgumentException("version " + v.seq() + " of " + v.key() + " is not one to take here (held: "
+                    + (current == null ? "none" : "version " + current.seq()) + ")");
         }
         adopt(v, page);
     }
@@ -615,10 +616,6 @@ final class LiveMesh {
 
     void sendUnchecked(String text) {
         neighbours.values().forEach(n -> n.channel.sendText(text));
-    }
-
-    int linkCount() {
-        return linkedPeers().size();
     }
 
     private static LiveVersion best(LiveVersion a, LiveVersion b) {
