@@ -258,6 +258,21 @@ final class NodeLoop {
     private static final Set<ErrorCode> KEEP_REFUSALS =
             EnumSet.of(ErrorCode.NO_VOLUNTEER, ErrorCode.NOT_HOLDING, ErrorCode.RATE_LIMITED);
 
+    /** Holds a page and announces it; false (nothing held) when the store has no room. Any thread. */
+    boolean hold(Page page) {
+        if (!store.put(page)) {
+            return false;
+        }
+        send(ClientMessage.Have.of(List.of(page.hash())));
+        return true;
+    }
+
+    /** Stops holding a page and tells the server. Any thread. */
+    void release(String hash) {
+        store.remove(hash);
+        send(ClientMessage.Drop.of(List.of(hash)));
+    }
+
     /** After (re)connecting, every held page is announced again, in messages of at most the server's limit. */
     private void announceAll() {
         List<String> all = new ArrayList<>(store.hashes());
@@ -325,17 +340,12 @@ final class NodeLoop {
 
         @Override
         public boolean hold(Page page) {
-            if (!store.put(page)) {
-                return false;
-            }
-            signaling.send(ClientMessage.Have.of(List.of(page.hash())));
-            return true;
+            return NodeLoop.this.hold(page);
         }
 
         @Override
         public void release(String hash) {
-            store.remove(hash);
-            signaling.send(ClientMessage.Drop.of(List.of(hash)));
+            NodeLoop.this.release(hash);
         }
 
         @Override

@@ -226,8 +226,7 @@ public final class PeerNode implements AutoCloseable {
 
     /** Stops holding a page. */
     public void drop(String hash) {
-        store.remove(hash);
-        loop.send(ClientMessage.Drop.of(List.of(hash)));
+        loop.release(hash);
     }
 
     public Set<String> held() {
@@ -422,12 +421,11 @@ public final class PeerNode implements AutoCloseable {
             throw new IllegalArgumentException("page of " + page.size() + " bytes is over the limit of "
                     + config.maxPageBytes());
         }
-        if (!store.put(page)) {
+        if (!loop.hold(page)) {
             throw new IllegalStateException("no room to hold " + page.hash() + " (" + page.size()
                     + " bytes): the " + (config.storeDir() != null || store instanceof DiskStore ? "store" : "memory budget")
                     + " is full");
         }
-        loop.send(ClientMessage.Have.of(List.of(page.hash())));
     }
 
     private static Page await(CompletableFuture<Page> f, String hash) throws PageUnavailableException {

@@ -161,12 +161,10 @@ public final class Link {
         lastActiveNanos = System.nanoTime();
     }
 
-    /** Opens a {@code page} channel; its protocol carries the page hash so the wanter knows what it is for. */
-    public Channel openChannel(String hash) {
-        return openChannel(Channel.PAGE, hash);
-    }
-
-    /** Opens a channel with this label ({@link Channel#PAGE}, {@link Channel#LIVE}, {@link Channel#PULL}) and protocol. */
+    /**
+     * Opens a channel with this label ({@link Channel#PAGE}, {@link Channel#LIVE}, {@link Channel#PULL}) and
+     * protocol (a {@code page} channel's carries the page hash, so the wanter knows what it is for).
+     */
     public Channel openChannel(String label, String protocol) {
         RTCDataChannelInit init = new RTCDataChannelInit(); // ordered, reliable
         init.protocol = protocol;
