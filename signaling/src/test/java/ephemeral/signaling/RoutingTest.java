@@ -63,10 +63,12 @@ class RoutingTest extends ServerTest {
         assertEquals(wants, total, "each want reaches exactly one holder");
         assertTrue(bystander.drain(Duration.ofMillis(50)).isEmpty(), "peers outside the page hear nothing");
 
-        // chi-square goodness of fit against uniform, 4 degrees of freedom: p = 0.001 at 18.47
+        // chi-square goodness of fit against uniform, 4 degrees of freedom: p = 1e-6 at 33.4. At p = 0.001
+        // a fair router failed a CI run (chi2 23.1); any real bias (one holder drawn 1.5 times
+        // as often as the rest) still gives chi2 > 40 with 2000 wants.
         double expected = (double) wants / k;
         double chi2 = perHolder.values().stream().mapToDouble(n -> (n - expected) * (n - expected) / expected).sum();
-        assertTrue(chi2 < 18.47, "spread " + perHolder + " is not uniform (chi2 = " + chi2 + ")");
+        assertTrue(chi2 < 33.4, "spread " + perHolder + " is not uniform (chi2 = " + chi2 + ")");
     }
 
     private void awaitRouted(long n) throws InterruptedException {
@@ -112,8 +114,8 @@ class RoutingTest extends ServerTest {
         double expected = wants / 3.0;
         double chi2 = holders.subList(0, 3).stream().mapToDouble(h -> perHolder.get(h.peerId))
                 .map(n -> (n - expected) * (n - expected) / expected).sum();
-        // 2 degrees of freedom: p = 0.001 at 13.82
-        assertTrue(chi2 < 13.82, "spread " + perHolder + " is not uniform (chi2 = " + chi2 + ")");
+        // 2 degrees of freedom: p = 1e-6 at 27.6 (see above)
+        assertTrue(chi2 < 27.6, "spread " + perHolder + " is not uniform (chi2 = " + chi2 + ")");
     }
 
     @Test
