@@ -93,6 +93,7 @@ public final class SignalingServer {
             }
             cfg.routes.get("/", web::home);
             cfg.routes.get("/{hash}", web::page);
+            cfg.routes.get("/live/{key}", web::live);
         });
     }
 

@@ -35,6 +35,12 @@ class HttpTest extends ServerTest {
         assertEquals(404, get("/" + hash("page").toUpperCase()).statusCode());
         assertEquals(404, get("/nothing-here").statusCode());
         assertEquals(200, get("/healthz").statusCode());
+        // a live page's address: the RFC 8032 test key
+        var live = get("/live/11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+        assertEquals(200, live.statusCode());
+        assertEquals(home.body(), live.body());
+        assertEquals(404, get("/live/11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURp").statusCode(), "a second spelling");
+        assertEquals(404, get("/live/short").statusCode());
     }
 
     /** The CSP hash source of the page's inline script, computed here independently of the server. */

@@ -1,7 +1,9 @@
 package ephemeral.signaling.http;
 
 import ephemeral.protocol.Ids;
+import ephemeral.protocol.ProtocolException;
 import ephemeral.protocol.Sha256;
+import ephemeral.protocol.live.LiveKey;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
@@ -93,6 +95,16 @@ public final class WebApp {
     public void page(Context ctx) {
         if (!Ids.isHash(ctx.pathParam("hash"))) {
             throw new NotFoundResponse("not a page address: a page is /<64 lowercase hex characters>");
+        }
+        serve(ctx);
+    }
+
+    /** A live page, {@code /live/<key>}: the same app, which reads the key from the address. */
+    public void live(Context ctx) {
+        try {
+            new LiveKey(ctx.pathParam("key"));
+        } catch (ProtocolException e) {
+            throw new NotFoundResponse("not a live page address: " + e.getMessage());
         }
         serve(ctx);
     }

@@ -13,6 +13,7 @@ import { Sha256, hasWebCrypto, hashAndCopy, isHash, toHex } from './sha256.js';
 import { DISK_FROM, DiskSink, MEMORY_MAX_BYTES, diskAvailable } from './disk.js';
 import { formatBytes } from './format.js';
 import { seal } from './private.js';
+import { keyOfAddress } from './live.js';
 
 async function hashOf(bytes) {
   return hasWebCrypto()
@@ -98,9 +99,12 @@ export function parseSize(n) {
 
 /**
  * Reads the current location.
- * @returns {{hash: string|null, name?: string, mime?: string, size?: number, key?: string}} `hash` null on the home page
+ * @returns {{hash: string|null, live?: string, name?: string, mime?: string, size?: number, key?: string}} `hash`
+ *          null on the home page and on a live page's (`live`: its key)
  */
 export function parseLocation() {
+  const live = keyOfAddress(location.pathname);
+  if (live) return { hash: null, live };
   const path = location.pathname.slice(1);
   if (!isHash(path)) return { hash: null };
   const params = new URLSearchParams(location.hash.slice(1));

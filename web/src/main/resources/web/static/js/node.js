@@ -9,6 +9,8 @@ import { PageStore } from './store.js';
 import { serveChannel } from './sender.js';
 import { isHash } from './sha256.js';
 import { MEMORY_MAX_BYTES, diskAvailable } from './disk.js';
+import { LiveMesh } from './mesh.js';
+import { signVersion } from './live.js';
 
 /**
  * Largest page a tab takes at all, with a private file system (OPFS) for big pages; without one, pages
@@ -80,19 +82,28 @@ export class Node extends EventTarget {
     /** Ask a volunteer seed to keep a page as soon as this tab is its only holder. */
     this.keepWhenLast = false;
     this.connection = 'connecting';
+    /** @type {Map<string, LiveMesh>} the live pages this peer follows, by topic */
+    this.lives = new Map();
     const send = (msg) => this.signaling.send(msg);
     this.peers = new PeerManager({
       send,
       rtcConfig: () => this.rtcConfig,
       onChannel: (channel, peerId, pairedHash) => this.onIncomingChannel(channel, peerId, pairedHash),
-      // as a wanter, answer only the holder the server routed our want to, and only its first offer
+      // as a wanter, answer only the holder the server routed our want to, and only its first offer;
+      // a live page's mesh answers the peers it waits for
       acceptOffer: (from, hash) => {
+        const live = this.lives.get(hash);
+        if (live) return live.expectsOffer(from);
         const fetch = this.fetches.get(hash);
         return !!fetch && fetch.takeOffer(from);
       },
       onFailed: (peerId, hash, why) => {
         const fetch = this.fetches.get(hash);
         if (fetch) fetch.noteUnreachable(peerId, why);
+      },
+      relay: (peerId, hash, data) => {
+        const live = this.lives.get(hash);
+        return !!live && live.relay(peerId, data);
       },
     });
     this.signaling.onState = (state) => {
@@ -111,6 +122,8 @@ export class Node extends EventTarget {
   /** Disconnects and closes every peer connection. */
   stop() {
     clearTimeout(this.refreshTimer);
+    for (const live of this.lives.values()) live.leave();
+    this.lives.clear();
     this.signaling.stop();
     this.peers.closeAll();
   }
@@ -125,6 +138,66 @@ export class Node extends EventTarget {
     if (fetch && fetch.state !== 'done') fetch.cancel();
     this.signaling.send({ type: 'have', hash: page.hash });
     this.changed();
+  }
+
+  /**
+   * Follows a live page: joins its mesh, takes each newer version its author signs and serves it on.
+   * @param {string} key the page's key
+   * @returns {LiveMesh}
+   */
+  follow(key) {
+    for (const live of this.lives.values()) if (live.key === key) return live;
+    const live = new LiveMesh(key, this.meshHost());
+    this.lives.set(live.topic, live);
+    return live;
+  }
+
+  /** Leaves a live page's mesh and lets go of its page. */
+  unfollow(key) {
+    for (const live of this.lives.values()) {
+      if (live.key !== key) continue;
+      live.leave();
+      this.lives.delete(live.topic);
+      this.changed(true);
+    }
+  }
+
+  /**
+   * Publishes a new version of the author's live page: the next seq after any this tab knows of (its
+   * own, `author.seq`, or the newest the mesh has heard of), signed, held and pushed to the neighbours.
+   * @param {{key: string, privateKey: CryptoKey, seq?: number}} author
+   * @param {import('./store.js').Page} page verified (e.g. just made)
+   * @returns {Promise<object>} the version
+   */
+  async publish(author, page) {
+    const live = this.follow(author.key);
+    const known = live.newestKnown();
+    const seq = Math.max(author.seq || 0, known ? known.seq : 0) + 1;
+    const version = await signVersion(author, seq, page.hash, page.blob.size);
+    await live.publish(version, page);
+    return version;
+  }
+
+  /** What a live page's mesh uses of this peer. */
+  meshHost() {
+    return {
+      send: (msg) => this.signaling.send(msg),
+      selfId: () => this.signaling.peerId,
+      open: (peer, topic, label, protocol) => this.peers.openChannel(peer, topic, label, protocol),
+      signal: (from, topic, data) => this.peers.handleSignal({ from, hash: topic, data }),
+      dropSession: (peer, topic) => this.peers.closePairing(peer, topic),
+      holds: (hash) => this.store.has(hash),
+      hold: (page) => {
+        this.store.put(page);
+        this.signaling.send({ type: 'have', hash: page.hash });
+      },
+      release: (hash) => {
+        this.store.remove(hash);
+        this.signaling.send({ type: 'drop', hash });
+      },
+      maxExclude: () => this.limits.maxExclude,
+      changed: (urgent) => this.changed(urgent),
+    };
   }
 
   /**
@@ -250,6 +323,7 @@ export class Node extends EventTarget {
       this.signaling.send({ type: 'have', hashes: held.slice(i, i + batch) });
     }
     for (const fetch of this.fetches.values()) fetch.rewant();
+    for (const live of this.lives.values()) live.onWelcome();
     // the server forgot requests made on the last connection
     for (const [hash, k] of this.keeps) if (k.state === 'asking') this.keep(hash, k.seconds);
     this.changed();
@@ -257,11 +331,14 @@ export class Node extends EventTarget {
 
   // Unknown message types and fields are ignored: the server may speak a newer protocol.
   onMessage(msg) {
+    const live = this.lives.get(msg.hash);
     switch (msg.type) {
       case 'content_request':
-        this.onContentRequest(msg);
+        if (live) live.onContentRequest(msg.from);
+        else this.onContentRequest(msg);
         break;
       case 'routed': {
+        if (live && typeof msg.holder === 'string') live.onRouted(msg.holder);
         const fetch = this.fetches.get(msg.hash);
         if (fetch && typeof msg.holder === 'string') fetch.noteRouted(msg.holder);
         break;
@@ -274,6 +351,7 @@ export class Node extends EventTarget {
         break;
       }
       case 'peers': {
+        if (live) live.onPeers(msg.holders);
         this.counts.set(msg.hash, { holders: msg.holders, wanters: msg.wanters });
         const now = Date.now();
         const past = (this.history.get(msg.hash) || []).filter((h) => now - h.t <= HISTORY_MS);
@@ -315,7 +393,11 @@ export class Node extends EventTarget {
     const channel = this.peers.openChannel(from, hash);
     // a connection for this pairing is being set up (its channel will serve), or a cap is reached: do
     // nothing, and the wanter's wait after `routed` runs out
-    if (!channel) return;
+    if (channel) this.serve(channel, hash, from);
+  }
+
+  /** Serves `hash` on a `page` channel this peer opened, or a `pull` channel a live page's neighbour did. */
+  serve(channel, hash, from) {
     serveChannel(channel, this.store, (active) => {
       this.uploads.set(hash, (this.uploads.get(hash) || 0) + (active ? 1 : -1));
       if (active) {
@@ -329,7 +411,18 @@ export class Node extends EventTarget {
 
   // The holder says which page a channel is for in its `protocol`; a peer that leaves it empty opened
   // it for the hash it was paired for, or (on a reused connection) for some page we are waiting on.
+  // A live page's neighbour opens `live` channels (its protocol: the key) and `pull` channels (the hash).
   onIncomingChannel(channel, peerId, pairedHash) {
+    if (channel.label === 'live') {
+      const live = [...this.lives.values()].find((l) => l.key === channel.protocol);
+      if (live) live.onRemoteChannel(channel, peerId);
+      else channel.close();
+      return;
+    }
+    if (channel.label === 'pull') {
+      this.serve(channel, channel.protocol, peerId);
+      return;
+    }
     const hinted = isHash(channel.protocol) ? channel.protocol : null;
     let fetch = this.fetches.get(hinted || pairedHash);
     if (!hinted && (!fetch || !fetch.accepts())) {

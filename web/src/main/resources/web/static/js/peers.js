@@ -98,9 +98,14 @@ export class PeerManager {
    *        while the connection lives is ignored.
    * @param {(peerId: string, hash: string, why: string) => void} [opts.onFailed] a connection found no
    *        network path (`why` says why in words)
+   * @param {(peerId: string, hash: string, data: object) => boolean} [opts.relay] takes a signal of this
+   *        pairing that goes through a live page's neighbour instead of the server (true: taken)
    */
-  constructor({ send, rtcConfig, onChannel, acceptOffer = (from, hash, live) => !live, onFailed = () => {} }) {
+  constructor({
+    send, rtcConfig, onChannel, acceptOffer = (from, hash, live) => !live, onFailed = () => {}, relay = () => false,
+  }) {
     this.send = send;
+    this.relay = relay;
     this.rtcConfig = rtcConfig;
     this.onFailed = onFailed;
     this.onChannel = onChannel;
@@ -118,20 +123,24 @@ export class PeerManager {
    * As a holder: opens a `page` channel to `peerId` for `hash`, on a live connection if there is one,
    * else on a new connection whose offer goes out through `signal`. Returns null, and creates and sends
    * nothing, when a connection for this pairing is still being set up (its own channel serves the page
-   * once it connects) or a cap is reached.
+   * once it connects) or a cap is reached. A live page's mesh opens its `live` and `pull` channels the
+   * same way (`hash`: its topic; `label` and `protocol`: the channel's).
    * @param {string} peerId
    * @param {string} hash
+   * @param {string} [label]
+   * @param {string} [protocol]
    * @returns {RTCDataChannel|null}
    */
-  openChannel(peerId, hash) {
+  openChannel(peerId, hash, label = 'page', protocol = hash) {
+    const options = { ordered: true, protocol };
     for (const conn of this.conns.values()) {
       if (conn.peerId === peerId && conn.pc.connectionState === 'connected') {
-        return this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
+        return this.track(conn, conn.pc.createDataChannel(label, options));
       }
     }
     if (this.conns.has(keyOf(peerId, hash)) || !this.hasRoomFor(peerId)) return null;
     const conn = this.create(peerId, hash);
-    const channel = this.track(conn, conn.pc.createDataChannel('page', { ordered: true, protocol: hash }));
+    const channel = this.track(conn, conn.pc.createDataChannel(label, options));
     (async () => {
       try {
         // the offer goes out only once applied: an answer arriving before would find no local offer
@@ -216,6 +225,12 @@ export class PeerManager {
     const mine = [...this.conns.values()].filter((c) => c.peerId === peerId && !c.closed);
     if (mine.length === 0 || mine.some((c) => c.connected)) return null;
     return whyNoPath(mine[0].iceErrors, mine[0].config);
+  }
+
+  /** Closes the connection of one pairing, if there is one (a live page's handshake that was given up). */
+  closePairing(peerId, hash) {
+    const conn = this.conns.get(keyOf(peerId, hash));
+    if (conn) this.close(conn);
   }
 
   /** Closes every connection. */
@@ -325,6 +340,7 @@ export class PeerManager {
   }
 
   signal(conn, data) {
+    if (this.relay(conn.peerId, conn.hash, data)) return;
     this.send({ type: 'signal', to: conn.peerId, hash: conn.hash, data });
   }
 }

@@ -10,6 +10,7 @@ import {
   FULL_TEXT_BYTES, PREVIEW_BYTES, MEDIA_MAX_BYTES, MARKDOWN_MAX_CHARS, kindOf, safeType, prettyJson, titleOf,
 } from './kinds.js';
 import { canSeal, isSealed, open as openSealed } from './private.js';
+import { LiveView } from './liveview.js';
 
 // The Markdown renderer and the QR encoder are most of the app's weight: loaded when first needed, so a
 // first visit runs its modules (and answers a holder's offer) without compiling them first.
@@ -39,6 +40,7 @@ export class Ui {
     this.paintQueued = false;
     node.addEventListener('change', (ev) => (ev.detail && ev.detail.urgent ? this.render() : this.schedule()));
     this.bindHome();
+    this.live = new LiveView(this, node);
     $('copy-link').addEventListener('click', () => this.copyLink());
     $('link-field').addEventListener('focus', (ev) => ev.target.select());
     $('show-qr').addEventListener('click', () => this.toggleQr());
@@ -64,6 +66,10 @@ export class Ui {
       this.render();
     });
     $('stop-holding').addEventListener('click', () => {
+      if (this.loc && this.loc.live) {
+        this.node.unfollow(this.loc.live);
+        this.goHome();
+      }
       if (this.loc && this.loc.hash) this.stopHolding(this.loc.hash);
     });
     $('copy-text').addEventListener('click', async () => {
@@ -105,6 +111,8 @@ export class Ui {
   route() {
     const loc = parseLocation();
     this.loc = loc;
+    if (loc.live) this.live.enter(loc.live);
+    else this.live.leave();
     if (loc.hash && !this.node.store.has(loc.hash) && !this.cancelled.has(loc.hash)) {
       this.node.want(loc.hash, { size: loc.size });
     }
@@ -177,7 +185,7 @@ export class Ui {
   }
 
   goHome() {
-    if (this.loc && this.loc.hash) {
+    if (this.loc && (this.loc.hash || this.loc.live)) {
       history.pushState(null, '', '/');
       this.route();
     }
@@ -315,11 +323,24 @@ export class Ui {
     conn.dataset.state = node.connection;
     conn.textContent = { open: 'connected', connecting: 'connecting…', closed: 'reconnecting…' }[node.connection];
     const loc = this.loc || { hash: null };
-    document.body.dataset.view = loc.hash ? 'page' : 'home';
-    $('home-view').hidden = !!loc.hash;
-    $('page-view').hidden = !loc.hash;
-    if (loc.hash) this.renderPage(loc);
-    else this.renderHome();
+    const paged = !!(loc.hash || loc.live);
+    document.body.dataset.view = paged ? 'page' : 'home';
+    $('home-view').hidden = paged;
+    $('page-view').hidden = !paged;
+    $('live-box').hidden = !loc.live;
+    // what only an ordinary page has: its fetch, keep-alive, network details
+    if (loc.live) {
+      for (const id of ['only-holder', 'keep-box', 'progress-box', 'cancelled-box', 'route', 'attempts', 'network', 'notice']) {
+        $(id).hidden = true;
+      }
+      $('stop-holding').hidden = false;
+      this.live.render(loc.live);
+    } else if (loc.hash) {
+      $('address-label').textContent = 'Address (SHA-256): ';
+      this.renderPage(loc);
+    } else {
+      this.renderHome();
+    }
   }
 
   renderHome() {
@@ -756,7 +777,7 @@ function markShown() {
 /** The DOM now shows `hash`'s content. */
 function setShown(ui, hash) {
   ui.renderedHash = hash;
-  if (ui.loc && ui.loc.hash === hash) $('page-view').dataset.state = 'shown';
+  if (ui.shownHash === hash) $('page-view').dataset.state = 'shown';
   markShown();
 }
 
