@@ -9,12 +9,17 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.Browsers.Kind;
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.PeerNode;
+import ephemeral.peer.store.CorruptingStore;
 import ephemeral.protocol.Sha256;
 import ephemeral.protocol.live.LiveKey;
 import ephemeral.protocol.live.LiveVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +89,87 @@ class LiveMeshE2ETest extends BrowserE2E {
         } finally {
             visitor.close();
             author.close();
+        }
+    }
+
+    /**
+     * Upkeep from a browser: four Java holders form a mesh; a Chromium visitor is paired by the server with
+     * one of them and meets the others through it (handshakes relayed over the data channels), so it has
+     * minPeers (3) links while the server paired it fewer times than that. An update then reaches it.
+     */
+    @Test
+    void aBrowserMeetsHoldersThroughItsNeighbours() throws Exception {
+        var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        LiveKey key = LiveKey.of(pair.getPublic());
+        List<PeerNode> holders = new ArrayList<>();
+        AppPage visitor = null;
+        try {
+            for (int i = 0; i < 4; i++) {
+                holders.add(PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl())));
+            }
+            String v1 = "mesh v1 " + secret("live-mesh-v1");
+            holders.get(0).publish(pair.getPrivate(), key, v1.getBytes(StandardCharsets.UTF_8), Duration.ZERO);
+            for (PeerNode h : holders) {
+                h.awaitLive(key, 1, Duration.ofSeconds(20));
+            }
+            Waits.until("the Java holders to link up", Duration.ofSeconds(10),
+                    () -> holders.stream().allMatch(h -> h.liveLinks(key).size() >= 3));
+
+            visitor = AppPage.in(browsers, Kind.CHROMIUM).open(server.baseUrl() + key.address());
+            visitor.waitState("shown");
+            assertEquals(v1, visitor.content());
+            assertThat(visitor.page().locator("#page-view")).hasAttribute("data-live-links", "3");
+            Set<String> javaIds = holders.stream().map(PeerNode::peerId).collect(Collectors.toSet());
+            long pairings = server.frames().stream()
+                    .filter(f -> !f.inbound() && !javaIds.contains(f.peerId()) && f.text().contains("\"routed\"")
+                            && f.text().contains(key.topic()))
+                    .count();
+            assertTrue(pairings >= 1 && pairings < 3, "the server paired the browser " + pairings
+                    + " times: its other links came through its neighbours");
+
+            String v2 = "mesh v2 " + secret("live-mesh-v2");
+            holders.get(3).publish(pair.getPrivate(), key, v2.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+            assertThat(visitor.page().locator("#page-view")).hasAttribute("data-live-seq", "2",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(UPDATE_WITHIN.toMillis()));
+            visitor.waitState("shown");
+            assertEquals(v2, visitor.content());
+        } finally {
+            if (visitor != null) {
+                visitor.close();
+            }
+            holders.forEach(PeerNode::close);
+        }
+    }
+
+    /**
+     * A holder that serves a version's page with a byte changed is caught by the browser (the page does not
+     * hash to the signed one), never linked again, and the page comes from an honest holder instead.
+     */
+    @Test
+    void aBrowserDropsAHolderWhosePageIsNotTheSignedOne() throws Exception {
+        var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        LiveKey key = LiveKey.of(pair.getPublic());
+        byte[] v1 = ("signed page " + secret("live-liar")).getBytes(StandardCharsets.UTF_8);
+        AppPage visitor = null;
+        try (PeerNode liar = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()), new CorruptingStore())) {
+            liar.publish(pair.getPrivate(), key, v1, Duration.ZERO);
+            visitor = AppPage.in(browsers, Kind.FIREFOX).open(server.baseUrl() + key.address());
+            // the browser links to the only holder, pulls its page, finds it is not the signed one, drops it
+            assertThat(visitor.page().locator("#page-view")).hasAttribute("data-live-liars", "1");
+            assertThat(visitor.page().locator("#page-view")).hasAttribute("data-live-seq", "");
+            Waits.until("the liar to lose its link", Duration.ofSeconds(10), () -> liar.liveLinks(key).isEmpty());
+            try (PeerNode honest = PeerNode.start(PeerConfig.defaults().withServer(server.baseUrl()))) {
+                honest.publish(pair.getPrivate(), key, v1, Duration.ZERO); // the same version, signed again
+                visitor.waitState("shown");
+                assertEquals(new String(v1, StandardCharsets.UTF_8), visitor.content());
+                assertThat(visitor.page().locator("#page-view")).hasAttribute("data-live-links", "1");
+                assertTrue(liar.liveLinks(key).stream().noneMatch(p -> !p.equals(honest.peerId())),
+                        "the browser linked to the liar again");
+            }
+        } finally {
+            if (visitor != null) {
+                visitor.close();
+            }
         }
     }
 

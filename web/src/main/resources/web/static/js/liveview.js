@@ -125,6 +125,8 @@ export class LiveView {
     }
     view.dataset.state = state;
     view.dataset.liveSeq = v ? String(v.seq) : '';
+    view.dataset.liveLinks = String(live.linkedPeers().length);
+    view.dataset.liveLiars = String(live.liars.size);
     view.dataset.connection = node.connection;
     $('status').textContent = status;
     $('live-version').textContent = v
