@@ -224,6 +224,8 @@ export class Node extends EventTarget {
 
   /** Stops holding a page (and wanting it): it leaves this tab's store and the server's rosters. */
   stopHolding(hash) {
+    // a live page's version: letting go of it is leaving the live page
+    for (const live of [...this.lives.values()]) if (live.current && live.current.hash === hash) this.unfollow(live.key);
     const fetch = this.fetches.get(hash);
     if (fetch && fetch.state !== 'done') fetch.cancel();
     this.fetches.delete(hash);

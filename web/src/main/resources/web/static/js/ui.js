@@ -348,18 +348,22 @@ export class Ui {
     const held = this.node.store.hashes();
     $('held-empty').hidden = held.length > 0;
     const list = $('held');
+    // a live page's version is listed under the live page's address
+    const lives = new Map([...this.node.lives.values()].filter((l) => l.current).map((l) => [l.current.hash, l]));
     list.replaceChildren(...held.map((hash) => {
       const page = this.node.store.get(hash);
       const c = this.node.countsOf(hash);
+      const live = lives.get(hash);
       const li = document.createElement('li');
       const a = document.createElement('a');
-      a.href = shareLinkFor(page);
+      a.href = live ? '/live/' + live.key : shareLinkFor(page);
       a.dataset.internal = '';
       a.textContent = friendlyTitle(page, hash);
       const meta = document.createElement('span');
       meta.className = 'meta';
       const k = this.node.keeps.get(hash);
-      meta.textContent = formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '')
+      meta.textContent = (live ? 'live, version ' + live.current.seq + ' · ' : '')
+        + formatBytes(page.blob.size) + (c ? ' · ' + c.holders + ' holding' : '')
         + (page.key ? ' · private' : '')
         + (k && k.state === 'kept' ? ' · kept by a seed until ' + new Date(k.until).toLocaleDateString() : '');
       const remove = document.createElement('button');
