@@ -24,7 +24,7 @@ class HolderRepliesTest {
             String unheld = Sha256.of(new byte[] {1});
             // one page per request: each want is a first want, so no retry rate slows the test down
             for (int round = 0; round < 2; round++) {
-                for (int c = 0; c < 7; c++) {
+                for (int c = 0; c < 10; c++) {
                     byte[] page = ("a page for holder replies " + round + "/" + c).getBytes(StandardCharsets.UTF_8);
                     String h = holder.share(page);
                     String[][] cases = {
@@ -35,6 +35,9 @@ class HolderRepliesTest {
                         {"not json", "bad_request"},
                         {"{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":3,\"end\":3}", "bad_request"},
                         {"{\"type\":\"get\",\"hash\":\"" + h + "\",\"offset\":0,\"end\":" + (page.length + 1) + "}", "bad_offset"},
+                        {"{\"type\":\"get_digests\",\"hash\":\"" + h + "\",\"ranges\":[]}", "bad_request"},
+                        {"{\"type\":\"get_digests\",\"hash\":\"" + h + "\",\"ranges\":[[0," + (page.length + 1) + "]]}", "bad_offset"},
+                        {"{\"type\":\"get_digests\",\"hash\":\"" + unheld + "\",\"ranges\":[[0,1]]}", "not_found"},
                     };
                     RawWanter.RawChannel ch = wanter.want(h);
                     ch.channel().sendText(cases[c][0]);
@@ -57,6 +60,14 @@ class HolderRepliesTest {
             range.channel().sendText("{\"type\":\"get\",\"hash\":\"" + ranged + "\",\"offset\":2,\"end\":9}");
             assertEquals("text:{\"type\":\"header\",\"hash\":\"" + ranged + "\",\"size\":21,\"offset\":2,\"end\":9}", range.next());
             assertEquals("binary:7", range.next());
+            // digests of ranges, and no bytes
+            byte[] whole = "a page whose ranges are hashed".getBytes(StandardCharsets.UTF_8);
+            String hashed = holder.share(whole);
+            RawWanter.RawChannel digests = wanter.want(hashed);
+            digests.channel().sendText("{\"type\":\"get_digests\",\"hash\":\"" + hashed + "\",\"ranges\":[[2,9],[0,"
+                    + whole.length + "]]}");
+            assertEquals("text:{\"type\":\"digests\",\"hash\":\"" + hashed + "\",\"sha256\":[\""
+                    + Sha256.of(java.util.Arrays.copyOfRange(whole, 2, 9)) + "\",\"" + hashed + "\"]}", digests.next());
         }
     }
 }

@@ -16,6 +16,18 @@ public final class Timeouts {
     public static final long GET_WAIT_MS = 10_000;
     /** A holder closes the channel this long after an {@code error} if the wanter has not closed it first. */
     public static final long ERROR_FLUSH_MS = 1_000;
+    /**
+     * A holder asked for digests ({@code get_digests}) answers within this plus {@link #DIGEST_MS_PER_16_MIB}
+     * for every 16 MiB it must read: a browser hashes at a few hundred MB/s at best.
+     */
+    public static final long DIGEST_WAIT_MS = 5_000;
+    public static final long DIGEST_MS_PER_16_MIB = 1_000;
+
+    /** How long a holder has to answer a {@code get_digests} over {@code bytes} bytes. */
+    public static long digestWaitMs(long bytes) {
+        return DIGEST_WAIT_MS + (bytes >> 24) * DIGEST_MS_PER_16_MIB;
+    }
+
     /** First and largest pause before re-wanting a page after a failed attempt (doubling in between). */
     public static final long RETRY_MIN_MS = 250;
     public static final long RETRY_MAX_MS = 8_000;

@@ -73,7 +73,9 @@ class RoundTripTest {
             new TransferMessage.Header(H, 10, 4, "notes.txt", "text/plain"),
             new TransferMessage.Header(H, 10, 4, 6L, null, null),
             new TransferMessage.Error(TransferMessage.Error.NOT_FOUND, "not held here"),
-            new TransferMessage.Error(TransferMessage.Error.BAD_OFFSET, "offset beyond the size"));
+            new TransferMessage.Error(TransferMessage.Error.BAD_OFFSET, "offset beyond the size"),
+            new TransferMessage.GetDigests(H, List.of(List.of(0L, 1_048_576L), List.of(8_388_608L, 9_000_000L))),
+            new TransferMessage.Digests(H, List.of(H, H.replace('a', 'b'))));
 
     @Test
     void clientMessagesAreReadByTheServerAsWritten() {

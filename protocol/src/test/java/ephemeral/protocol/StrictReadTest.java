@@ -155,6 +155,24 @@ class StrictReadTest {
                 () -> Codec.parseTransfer("{\"type\":\"get\",\"hash\":\"" + H + "\"}")).getMessage());
     }
 
+    @Test
+    void digestRequestsAndAnswersAreChecked() {
+        String ask = "{\"type\":\"get_digests\",\"hash\":\"" + H + "\",\"ranges\":";
+        assertEquals(new TransferMessage.GetDigests(H, List.of(List.of(0L, 5L), List.of(5L, 9L))),
+                Codec.parseTransfer(ask + "[[0,5],[5,9]],\"future\":1}"));
+        String many = "[" + String.join(",", java.util.Collections.nCopies(TransferMessage.MAX_DIGEST_RANGES + 1, "[0,1]")) + "]";
+        for (String ranges : List.of("[]", "[[0]]", "[[0,1,2]]", "[[5,5]]", "[[-1,4]]", "[[0,1.5]]", "[[0,\"9\"]]",
+                "[[0,null]]", "[null]", "[0,1]", "{}", "null", many)) {
+            assertThrows(ProtocolException.class, () -> Codec.parseTransfer(ask + ranges + "}"), ranges);
+        }
+        assertThrows(ProtocolException.class, () -> Codec.parseTransfer("{\"type\":\"get_digests\",\"hash\":\"" + H + "\"}"));
+        String answer = "{\"type\":\"digests\",\"hash\":\"" + H + "\",\"sha256\":";
+        assertEquals(new TransferMessage.Digests(H, List.of(H)), Codec.parseTransfer(answer + "[\"" + H + "\"]}"));
+        for (String sha : List.of("[]", "[\"" + H.toUpperCase() + "\"]", "[\"abc\"]", "[1]", "null", "[null]")) {
+            assertThrows(ProtocolException.class, () -> Codec.parseTransfer(answer + sha + "}"), sha);
+        }
+    }
+
     private static String signal(String data) {
         return "{\"type\":\"signal\",\"to\":\"" + P + "\",\"hash\":\"" + H + "\",\"data\":" + data + "}";
     }

@@ -331,8 +331,9 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
 
     /**
      * 2d. Three holders of a big page, one of them a Java peer that lies about every byte: the Java wanter's
-     * try from all three does not verify, one holder sends the page again, and comparing its ranges names
-     * the liar (and only it); the page that is kept is the true one.
+     * try from all three does not verify, the next holder it is paired with answers {@code get_digests} for
+     * the others' ranges (a browser or the liar), only the liar's ranges are fetched again, and comparing
+     * names the liar (and only it); the page that is kept is the true one.
      */
     @org.junit.jupiter.api.Test
     void aLyingJavaHolderAmongTwoBrowsersIsNamedByTheJavaWanter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
@@ -347,6 +348,11 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         Page got = getter.fetch(hash, false, GET_TIMEOUT).get(GET_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
         assertArrayEquals(bytes, got.bytes());
         assertEquals(List.of(liar.peerId()), getter.liarsFound(), "the liar, and only it, is named");
+        // one holder's digests (a browser's, or the liar's disputing both browsers) locate the liar's ranges:
+        // only those come again
+        long lied = liar.stats().bytesServed();
+        long fetched = getter.stats().bytesFetched();
+        assertTrue(fetched <= bytes.length + lied + (3L << 20), "bytes fetched: " + fetched + ", by the liar: " + lied);
     }
 
     /**

@@ -42,8 +42,17 @@ final class Fetch {
     final List<long[]> gaps = new ArrayList<>();
     /** What each holder sent of the bytes held: who to blame if the whole does not verify. */
     final List<Piece> pieces = new ArrayList<>();
-    /** The pieces of a try from several holders that did not verify, to hold against the page once it does. */
+    /**
+     * What holders said of ranges, to hold against the page once it verifies: the pieces of a try from several
+     * holders that did not verify, and the digests another holder gave of them.
+     */
     List<Piece> suspects = List.of();
+    /** The pieces of such a try, their bytes kept, while the next holder is asked their digests; else null. */
+    List<Piece> locating;
+    /** The digests were asked once: another failure falls back to one holder from 0. */
+    boolean located;
+    /** Holders whose ranges the digests put in doubt: their bytes are asked of others, not of them. */
+    final Set<String> suspected = new LinkedHashSet<>();
 
     volatile long size = -1;
     volatile long received;

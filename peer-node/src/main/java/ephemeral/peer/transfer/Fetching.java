@@ -9,12 +9,14 @@ import ephemeral.protocol.Ids;
 import ephemeral.protocol.Sha256;
 import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.signaling.ClientMessage;
+import ephemeral.protocol.transfer.TransferMessage;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@link Exclusions}); what it sent is kept. A want nobody was routed to is pending at the server, which
  * routes it when a holder arrives: nothing polls. Runs on the owner's executor.
  */
-public final class Fetching implements Receiver.Outcome {
+public final class Fetching implements Receiver.Outcome, DigestQuery.Outcome {
     private static final Logger LOG = LoggerFactory.getLogger(Fetching.class);
     /**
      * Wants in flight at once; more fetches wait their turn. Pinning a thousand pages from one holder
@@ -128,6 +130,9 @@ public final class Fetching implements Receiver.Outcome {
         }
         if (f.verifying) {
             return Optional.of("checking the page's hash");
+        }
+        if (f.locating != null) {
+            return Optional.of("the page from several holders did not verify: asking another holder for digests of their ranges");
         }
         List<Lane> receiving = f.lanes.stream().filter(l -> l.channel != null).toList();
         if (receiving.size() > 1) {
@@ -250,6 +255,10 @@ public final class Fetching implements Receiver.Outcome {
             lane = new Lane(from, false, 0);
             f.lanes.add(lane);
         }
+        if (lane != null && lane.channel == null && f.locating != null) {
+            query(f, lane, ch);
+            return;
+        }
         if (lane == null || lane.channel != null || !assign(f, lane)) {
             LOG.debug("closing an unexpected channel from {}", from);
             if (lane != null && lane.channel == null) {
@@ -267,6 +276,17 @@ public final class Fetching implements Receiver.Outcome {
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
             failed(f, lane, "could not send get", Fault.REFUSED);
+        }
+    }
+
+    /** Asks the holder of {@code lane} for the digests of the ranges other holders sent in the try that failed. */
+    private void query(Fetch f, Lane lane, Channel ch) {
+        lane.queried = f.locating.stream().filter(p -> !p.holder().equals(lane.holder)).toList();
+        lane.channel = ch;
+        DigestQuery q = new DigestQuery(f, lane, this, stallNanos);
+        ch.setListener(q);
+        if (ch.isOpen() && !q.ask(ch)) {
+            failed(f, lane, "could not send get_digests", Fault.REFUSED);
         }
     }
 
@@ -316,6 +336,9 @@ public final class Fetching implements Receiver.Outcome {
     private boolean wantsLane(Fetch f) {
         if (!f.started || f.verifying || f.result.isDone()) {
             return false;
+        }
+        if (f.locating != null) {
+            return f.lanes.isEmpty(); // one holder's digests at a time
         }
         if (f.size < 0) {
             return f.lanes.isEmpty();
@@ -406,7 +429,9 @@ public final class Fetching implements Receiver.Outcome {
         f.attempt(lane.holder, why);
         blame(f, lane.holder, lane.routed, fault);
         end(f, lane);
-        if (fault == Fault.CONFLICT || !f.resumable) {
+        if (lane.queried != null) {
+            fallBack(f); // no digests to go by: the page from one holder, as before digests existed
+        } else if (fault == Fault.CONFLICT || !f.resumable) {
             // holders disagree: any of them may have lied, so from now on every try starts at 0 with one
             // holder, and a mismatch then names exactly one liar
             f.resumable &= fault != Fault.CONFLICT;
@@ -523,15 +548,22 @@ public final class Fetching implements Receiver.Outcome {
                 f.attempt(p.holder(), why);
                 blame(f, p.holder(), p.routed(), Fault.BAD_BYTES);
                 f.resetBytes();
+            } else if (!f.located && f.size >= SEVERAL_FROM && f.pieces.size() <= TransferMessage.MAX_DIGEST_RANGES) {
+                // several holders' bytes: any of them may have lied. The bytes are kept, and the next holder is
+                // asked for the digests of the ranges it did not send: the ranges it disputes are fetched again
+                // from others (see digests)
+                LOG.info("page {}…: bytes from {} holders do not match the hash; asking another holder for digests of their ranges",
+                        f.hash.substring(0, 12), contributors.size());
+                f.attempt(null, why + " (bytes from " + contributors.size() + " holders); asking another for digests");
+                f.located = true;
+                f.locating = List.copyOf(f.pieces);
             } else {
-                // several holders' bytes: any of them may have lied. One holder sends the page again; its ranges
-                // are then held against these, and whoever sent a range that differs lied
+                // One holder sends the page again; its ranges are then held against these, and whoever sent a
+                // range that differs lied
                 LOG.info("page {}…: bytes from {} holders do not match the hash; fetching it again from one",
                         f.hash.substring(0, 12), contributors.size());
                 f.attempt(null, why + " (bytes from " + contributors.size() + " holders)");
-                f.suspects = List.copyOf(f.pieces);
-                f.resumable = false;
-                f.resetBytes();
+                fallBack(f);
             }
             backOff(f);
             return;
@@ -561,6 +593,72 @@ public final class Fetching implements Receiver.Outcome {
         finish(f, new Page(f.hash, body, f.name, f.mime), null);
     }
 
+    /**
+     * A holder's digests of the ranges others sent in the try that failed. A range whose digest differs is in
+     * doubt (its sender or this holder lied); if none differs, or the ranges of several senders do, this
+     * holder's own ranges are (one liar is assumed: it cannot have sent all of those). The ranges in
+     * doubt are dropped and fetched again from holders other than their senders, the rest is kept, and what
+     * each holder said (bytes or digests) is held against the page once it verifies: whoever said otherwise
+     * lied. With an honest digest holder a lie costs the liar's ranges once more.
+     */
+    @Override
+    public void digests(Fetch f, Lane lane, List<String> sha256) {
+        List<Fetch.Piece> asked = lane.queried;
+        lane.queried = null; // answered: closing its channel is no failure
+        end(f, lane);
+        f.locating = null;
+        List<Fetch.Piece> claims = new ArrayList<>();
+        Set<String> doubted = new LinkedHashSet<>();
+        for (int i = 0; i < asked.size(); i++) {
+            Fetch.Piece p = asked.get(i);
+            byte[] d = HexFormat.of().parseHex(sha256.get(i));
+            claims.add(new Fetch.Piece(lane.holder, lane.routed, p.from(), p.to(), d));
+            if (!Arrays.equals(d, p.sha256())) {
+                doubted.add(p.holder());
+            }
+        }
+        f.suspects = Stream.of(f.suspects, f.pieces, claims).flatMap(List::stream).toList();
+        if (doubted.size() != 1) {
+            // it agrees with every range but its own, or it disputes several holders' (one liar cannot have
+            // sent all of those): its own ranges are in doubt
+            doubted = Set.of(lane.holder);
+        }
+        if (!f.contributors().containsAll(doubted)) {
+            LOG.info("page {}…: holder {}'s digests locate no range; fetching the page again from one holder",
+                    f.hash.substring(0, 12), Fetch.shortId(lane.holder));
+            fallBack(f);
+            backOff(f);
+            return;
+        }
+        long again = 0;
+        for (Fetch.Piece p : List.copyOf(f.pieces)) {
+            if (doubted.contains(p.holder())) {
+                f.pieces.remove(p);
+                f.received -= p.to() - p.from();
+                f.gap(p.from(), p.to());
+                again += p.to() - p.from();
+            }
+        }
+        f.suspected.addAll(doubted);
+        f.digest = Sha256.digest(); // ranges below the old hashed prefix change: hash the whole again
+        f.hashedTo = 0;
+        LOG.info("page {}…: holder {}'s digests put the ranges of {} in doubt; fetching those {} bytes from others",
+                f.hash.substring(0, 12), Fetch.shortId(lane.holder),
+                doubted.stream().map(Fetch::shortId).collect(Collectors.joining(", ")), again);
+        f.wantOut = false;
+        f.nextWantNanos = 0;
+        more(f);
+    }
+
+    /** From now on one holder at a time, from 0; every range held so far is held against the page once it verifies. */
+    private static void fallBack(Fetch f) {
+        f.locating = null;
+        f.suspects = Stream.concat(f.suspects.stream(), f.pieces.stream()).toList();
+        f.suspected.clear();
+        f.resumable = false;
+        f.resetBytes();
+    }
+
     /** Why a fetch ran out of time, in words: nobody online, or what each holder tried did. */
     private static String timeoutMessage(Fetch f) {
         String took = String.format("%.1f s", (System.nanoTime() - f.startNanos) / 1e9);
@@ -582,7 +680,8 @@ public final class Fetching implements Receiver.Outcome {
         f.nextWantNanos = 0;
         f.wantOut = true;
         // the holders already asked are left out too, so each lane gets its own
-        Set<String> exclude = Stream.concat(f.lanes.stream().map(l -> l.holder), f.exclusions.forWant(maxExclude).stream())
+        Set<String> exclude = Stream.of(f.lanes.stream().map(l -> l.holder), f.suspected.stream(), f.exclusions.forWant(maxExclude).stream())
+                .flatMap(x -> x)
                 .distinct().limit(maxExclude).collect(Collectors.toCollection(LinkedHashSet::new));
         signaling.accept(new ClientMessage.Want(f.hash, exclude));
     }

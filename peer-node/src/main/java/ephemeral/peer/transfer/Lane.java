@@ -2,6 +2,7 @@ package ephemeral.peer.transfer;
 
 import ephemeral.peer.rtc.Channel;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * One holder a {@link Fetch} is asking, and the byte range {@code [start, end)} it asked of it: a fetch
@@ -29,6 +30,8 @@ final class Lane {
     /** SHA-256 of {@code [start, pos)}, to compare with the page should the whole not verify. */
     MessageDigest digest;
     long lastProgressNanos = System.nanoTime();
+    /** The pieces this holder is asked the digests of ({@code get_digests}), instead of bytes; null otherwise. */
+    List<Fetch.Piece> queried;
 
     Lane(String holder, boolean routed, long waitUntilNanos) {
         this.holder = holder;

@@ -5,8 +5,14 @@ import ephemeral.peer.rtc.Links;
 import ephemeral.peer.store.Page;
 import ephemeral.peer.store.PageStore;
 import ephemeral.protocol.Codec;
+import ephemeral.protocol.Sha256;
 import ephemeral.protocol.Timeouts;
 import ephemeral.protocol.transfer.TransferMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The holder side of docs/protocol.md §2: on a {@code content_request} it opens a {@code page} channel
- * to the wanter, answers its {@code get} with a header and the bytes, and closes the channel once the
+ * to the wanter, answers its {@code get} with a header and the bytes (or its {@code get_digests} with
+ * the digests of ranges), and closes the channel once the
  * wanter has closed it (or after a grace period). Runs on the owner's executor, except the byte pumps.
  */
 public final class Serving {
@@ -86,9 +93,11 @@ public final class Serving {
                     return;
                 }
                 if (m instanceof TransferMessage.Get get) {
-                    serve(c, get);
+                    start(c, () -> pump(c, get));
+                } else if (m instanceof TransferMessage.GetDigests ask) {
+                    start(c, () -> digests(c, ask));
                 } else {
-                    refuse(c, TransferMessage.Error.BAD_REQUEST, "the first message must be get");
+                    refuse(c, TransferMessage.Error.BAD_REQUEST, "the first message must be get or get_digests");
                 }
             }
 
@@ -106,7 +115,8 @@ public final class Serving {
         });
     }
 
-    private void serve(Channel c, TransferMessage.Get get) {
+    /** Runs a request's {@code job} on a pump, within the limit of transfers served at once (else {@code busy}). */
+    private void start(Channel c, Runnable job) {
         if (counters.activeServes.incrementAndGet() > maxConcurrent) {
             counters.activeServes.decrementAndGet();
             counters.servesRefusedBusy.incrementAndGet();
@@ -117,7 +127,7 @@ public final class Serving {
             // the store is read on the worker too: a disk read (or a slow store) must not hold up this thread
             pumps.execute(() -> {
                 try {
-                    pump(c, get);
+                    job.run();
                 } catch (RejectedExecutionException e) {
                     // the node closed while sending
                 }
@@ -125,6 +135,50 @@ public final class Serving {
         } catch (RejectedExecutionException e) {
             counters.activeServes.decrementAndGet();
             c.close();
+        }
+    }
+
+    /** Answers {@code get_digests}: SHA-256 of each range, read from the page as it is held; no bytes. */
+    private void digests(Channel c, TransferMessage.GetDigests ask) {
+        try {
+            Optional<Page> page = store.get(ask.hash());
+            if (page.isEmpty() || page.get().size() > maxPageBytes) {
+                owner.execute(() -> refuse(c, TransferMessage.Error.NOT_FOUND, "this peer does not hold " + ask.hash()));
+                return;
+            }
+            long size = page.get().size();
+            if (ask.maxEnd() > size) {
+                owner.execute(() -> refuse(c, TransferMessage.Error.BAD_OFFSET, "a range ends beyond the page's " + size + " bytes"));
+                return;
+            }
+            List<String> out = new ArrayList<>();
+            byte[] buf = new byte[PageSender.CHUNK];
+            for (List<Long> r : ask.ranges()) {
+                MessageDigest md = Sha256.digest();
+                try (InputStream in = page.get().body().openAt(r.get(0))) {
+                    for (long left = r.get(1) - r.get(0); left > 0; ) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                        if (n < 0) {
+                            throw new IOException("the page ended early");
+                        }
+                        md.update(buf, 0, n);
+                        left -= n;
+                    }
+                }
+                out.add(Sha256.hex(md.digest()));
+            }
+            c.sendText(Codec.encode(new TransferMessage.Digests(ask.hash(), out)));
+            // the wanter closes the channel once it has read them; close it ourselves if it does not
+            owner.schedule(() -> {
+                if (!c.isClosed()) {
+                    c.close();
+                }
+            }, stallMillis * 2, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.warn("cannot read page {} for its digests: {}", ask.hash(), e.toString());
+            owner.execute(c::close);
+        } finally {
+            counters.activeServes.decrementAndGet();
         }
     }
 

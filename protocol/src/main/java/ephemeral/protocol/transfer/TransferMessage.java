@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import ephemeral.protocol.ErrorCode;
 import ephemeral.protocol.Ids;
 import ephemeral.protocol.ProtocolException;
+import java.util.List;
 
 /**
  * Text messages on a {@code page} data channel (docs/protocol.md §2). Read with
@@ -18,6 +19,8 @@ import ephemeral.protocol.ProtocolException;
     @JsonSubTypes.Type(value = TransferMessage.Get.class, name = "get"),
     @JsonSubTypes.Type(value = TransferMessage.Header.class, name = "header"),
     @JsonSubTypes.Type(value = TransferMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = TransferMessage.GetDigests.class, name = "get_digests"),
+    @JsonSubTypes.Type(value = TransferMessage.Digests.class, name = "digests"),
 })
 public sealed interface TransferMessage {
     /** Names a largest name or MIME hint a receiver keeps; longer ones are dropped. */
@@ -89,6 +92,50 @@ public sealed interface TransferMessage {
             if (code == null || code.isEmpty()) {
                 throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing field: code");
             }
+        }
+    }
+
+    /** The most ranges one {@code get_digests} may ask about. */
+    int MAX_DIGEST_RANGES = 64;
+
+    /**
+     * Wanter → holder, first and only, instead of {@code get}: the SHA-256 of each byte range
+     * {@code [from, to)} of {@code hash}, and no bytes. A wanter whose page from several holders did not
+     * verify asks it to find which holder's range was not the page's (docs/protocol.md, "Several holders").
+     */
+    record GetDigests(String hash, List<List<Long>> ranges) implements TransferMessage {
+        public GetDigests {
+            Ids.requireHash(hash);
+            if (ranges == null || ranges.isEmpty() || ranges.size() > MAX_DIGEST_RANGES) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "ranges: 1 to " + MAX_DIGEST_RANGES + " [from, to] pairs");
+            }
+            for (List<Long> r : ranges) {
+                if (r == null || r.size() != 2 || r.get(0) == null || r.get(1) == null || r.get(0) < 0 || r.get(1) <= r.get(0)) {
+                    throw new ProtocolException(ErrorCode.BAD_MESSAGE, "a range is [from, to] with 0 <= from < to");
+                }
+            }
+            ranges = List.copyOf(ranges.stream().map(List::copyOf).toList());
+        }
+
+        /** The end of the last byte asked about. */
+        public long maxEnd() {
+            return ranges.stream().mapToLong(r -> r.get(1)).max().orElse(0);
+        }
+
+        /** Bytes the holder must read to answer. */
+        public long bytes() {
+            return ranges.stream().mapToLong(r -> r.get(1) - r.get(0)).sum();
+        }
+    }
+
+    /** Holder → wanter: the answer to {@code get_digests}, one lowercase hex SHA-256 per range, in its order. */
+    record Digests(String hash, List<String> sha256) implements TransferMessage {
+        public Digests {
+            Ids.requireHash(hash);
+            if (sha256 == null || sha256.isEmpty() || sha256.size() > MAX_DIGEST_RANGES || !sha256.stream().allMatch(Ids::isHash)) {
+                throw new ProtocolException(ErrorCode.BAD_MESSAGE, "sha256: 1 to " + MAX_DIGEST_RANGES + " digests of 64 lowercase hex characters");
+            }
+            sha256 = List.copyOf(sha256);
         }
     }
 

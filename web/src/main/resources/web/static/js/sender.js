@@ -1,11 +1,14 @@
 // The holder's side of a `page` data channel (docs/protocol.md §2): wait for `get`, send `header`, then
-// the bytes from the requested offset in ≤ 64 KiB binary messages with bufferedAmount flow control.
+// the bytes from the requested offset in ≤ 64 KiB binary messages with bufferedAmount flow control; or
+// for `get_digests`, and send the SHA-256 of each range asked about.
 // A request it cannot serve gets one `error` with a code, and the channel stays open long enough for the
 // wanter to read it (rather than see a bare close).
 
-import { isHash } from './sha256.js';
+import { Sha256, isHash } from './sha256.js';
 
 export const CHUNK_BYTES = 64 * 1024;
+/** The most ranges one `get_digests` asks about (docs/protocol.md, "Several holders at once"). */
+const MAX_DIGEST_RANGES = 64;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 const READ_BYTES = 1024 * 1024;
@@ -19,7 +22,7 @@ const SERVED_LINGER_MS = 10000;
 
 /**
  * Serves pages from `store` on a channel this peer opened. The first message decides: a valid `get`
- * (unknown extra fields are ignored) is served; anything else is answered with `error` and code
+ * or `get_digests` (unknown extra fields are ignored) is answered; anything else is answered with `error` and code
  * `bad_request`, `not_found`, `bad_offset` or `busy`. Messages after the first are ignored. Channels
  * left idle by the wanter (no request, or not closed once served) are closed, so that they do not keep
  * the connection alive. Resolves when the channel closes.
@@ -45,7 +48,7 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
       // while send() still throws: answer once open, or the wanter would see a bare close.
       await opened(channel);
       if (channel.readyState !== 'open') return;
-      const request = parseGet(ev.data);
+      const request = parseRequest(ev.data);
       if (request.error) {
         refuse(channel, request.error, request.message);
         return;
@@ -53,6 +56,10 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
       const page = store.get(request.hash);
       if (!page) {
         refuse(channel, 'not_found', 'page not held here');
+        return;
+      }
+      if (request.ranges) {
+        await answerDigests(channel, page, request.ranges, onActive, mayStart);
         return;
       }
       if (request.offset > page.blob.size || request.end > page.blob.size) {
@@ -80,10 +87,45 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
 }
 
 /**
- * @param {string|ArrayBuffer} data the first message on a channel
- * @returns {{hash: string, offset: number, end?: number, error?: undefined}|{error: string, message: string}}
+ * Answers `get_digests`: the SHA-256 of each range of the page, no bytes; counted as a transfer (it reads
+ * them all). The wanter closes the channel once it has them; it is closed here if it does not.
  */
-function parseGet(data) {
+async function answerDigests(channel, page, ranges, onActive, mayStart) {
+  const size = page.blob.size;
+  if (ranges.some(([, to]) => to > size)) {
+    refuse(channel, 'bad_offset', 'a range ends beyond the page size ' + size);
+    return;
+  }
+  if (!mayStart()) {
+    refuse(channel, 'busy', 'too many transfers; try another holder');
+    return;
+  }
+  onActive(true);
+  try {
+    const sha256 = [];
+    for (const [from, to] of ranges) {
+      const hasher = new Sha256();
+      for (let pos = from; pos < to && channel.readyState === 'open'; pos += READ_BYTES) {
+        hasher.update(await page.blob.slice(pos, Math.min(pos + READ_BYTES, to)).arrayBuffer());
+      }
+      sha256.push(hasher.hex());
+    }
+    if (channel.readyState !== 'open') return;
+    channel.send(JSON.stringify({ type: 'digests', hash: page.hash, sha256 }));
+    setTimeout(() => channel.close(), SERVED_LINGER_MS);
+  } catch (e) {
+    channel.close(); // the page could not be read
+  } finally {
+    onActive(false);
+  }
+}
+
+/**
+ * @param {string|ArrayBuffer} data the first message on a channel
+ * @returns {{hash: string, offset: number, end?: number, error?: undefined}
+ *   |{hash: string, ranges: number[][], error?: undefined}|{error: string, message: string}}
+ */
+function parseRequest(data) {
   if (typeof data !== 'string') return { error: 'bad_request', message: 'expected get before anything else' };
   let msg;
   try {
@@ -91,10 +133,17 @@ function parseGet(data) {
   } catch (e) {
     return { error: 'bad_request', message: 'not JSON' };
   }
-  if (!msg || typeof msg !== 'object' || Array.isArray(msg) || msg.type !== 'get') {
-    return { error: 'bad_request', message: 'expected {"type":"get",...}' };
+  if (!msg || typeof msg !== 'object' || Array.isArray(msg) || (msg.type !== 'get' && msg.type !== 'get_digests')) {
+    return { error: 'bad_request', message: 'expected {"type":"get",...} or {"type":"get_digests",...}' };
   }
   if (!isHash(msg.hash)) return { error: 'bad_request', message: 'hash must be 64 lowercase hex characters' };
+  if (msg.type === 'get_digests') {
+    const ok = Array.isArray(msg.ranges) && msg.ranges.length >= 1 && msg.ranges.length <= MAX_DIGEST_RANGES
+      && msg.ranges.every((r) => Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0])
+        && Number.isSafeInteger(r[1]) && r[0] >= 0 && r[1] > r[0]);
+    return ok ? { hash: msg.hash, ranges: msg.ranges }
+      : { error: 'bad_request', message: 'ranges must be 1 to ' + MAX_DIGEST_RANGES + ' [from, to] pairs, 0 <= from < to' };
+  }
   if (!Number.isSafeInteger(msg.offset) || msg.offset < 0) {
     return { error: 'bad_request', message: 'offset must be a non-negative integer' };
   }
