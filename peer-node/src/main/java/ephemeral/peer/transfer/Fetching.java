@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@link Exclusions}); what it sent is kept. A want nobody was routed to is pending at the server, which
  * routes it when a holder arrives: nothing polls. Runs on the owner's executor.
  */
-public final class Fetching implements Receiver.Outcome, DigestQuery.Outcome {
+public final class Fetching implements Receiver.Outcome {
     private static final Logger LOG = LoggerFactory.getLogger(Fetching.class);
     /**
      * Wants in flight at once; more fetches wait their turn. Pinning a thousand pages from one holder
@@ -255,10 +255,6 @@ public final class Fetching implements Receiver.Outcome, DigestQuery.Outcome {
             lane = new Lane(from, false, 0);
             f.lanes.add(lane);
         }
-        if (lane != null && lane.channel == null && f.locating != null) {
-            query(f, lane, ch);
-            return;
-        }
         if (lane == null || lane.channel != null || !assign(f, lane)) {
             LOG.debug("closing an unexpected channel from {}", from);
             if (lane != null && lane.channel == null) {
@@ -275,27 +271,21 @@ public final class Fetching implements Receiver.Outcome, DigestQuery.Outcome {
         Receiver receiver = new Receiver(f, lane, maxPageBytes, spool, counters, this);
         ch.setListener(receiver);
         if (ch.isOpen() && !receiver.ask(ch)) {
-            failed(f, lane, "could not send get", Fault.REFUSED);
-        }
-    }
-
-    /** Asks the holder of {@code lane} for the digests of the ranges other holders sent in the try that failed. */
-    private void query(Fetch f, Lane lane, Channel ch) {
-        lane.queried = f.locating.stream().filter(p -> !p.holder().equals(lane.holder)).toList();
-        lane.channel = ch;
-        DigestQuery q = new DigestQuery(f, lane, this, stallNanos);
-        ch.setListener(q);
-        if (ch.isOpen() && !q.ask(ch)) {
-            failed(f, lane, "could not send get_digests", Fault.REFUSED);
+            failed(f, lane, "could not send its request", Fault.REFUSED);
         }
     }
 
     /**
      * Gives a lane whose channel came its range: the whole page while its size is unknown, else the
      * lowest range nobody is asked for, else the back half of the range with most left to come. False
-     * when there is nothing worth asking this holder for.
+     * when there is nothing worth asking this holder for. While a failed try from several holders is being
+     * located, the holder is asked for the digests of the pieces the others sent instead.
      */
     private boolean assign(Fetch f, Lane lane) {
+        if (f.locating != null) {
+            lane.queried = f.locating.stream().filter(p -> !p.holder().equals(lane.holder)).toList();
+            return true;
+        }
         if (f.size < 0) {
             if (f.lanes.stream().anyMatch(l -> l.channel != null)) {
                 return false; // one holder at a time until a header tells the size
@@ -370,7 +360,13 @@ public final class Fetching implements Receiver.Outcome, DigestQuery.Outcome {
                 if (!f.lanes.contains(l)) {
                     continue; // a conflict ended it with another lane
                 }
-                if (l.channel != null) {
+                if (l.channel != null && l.queried != null) {
+                    // the holder reads every byte asked about before it answers
+                    long wait = Timeouts.digestWaitMs(l.queried.stream().mapToLong(p -> p.to() - p.from()).sum());
+                    if (now - l.lastProgressNanos > Math.max(stallNanos, TimeUnit.MILLISECONDS.toNanos(wait))) {
+                        failed(f, l, "no digests within " + wait / 1000.0 + " s", Fault.STALLED);
+                    }
+                } else if (l.channel != null) {
                     if (now - l.lastProgressNanos > stallNanos) {
                         failed(f, l, "stalled: nothing received for " + stallNanos / 1_000_000_000.0 + " s", Fault.STALLED);
                     }

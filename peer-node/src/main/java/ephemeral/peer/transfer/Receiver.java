@@ -6,12 +6,14 @@ import ephemeral.protocol.Codec;
 import ephemeral.protocol.Sha256;
 import ephemeral.protocol.transfer.TransferMessage;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The wanter's side of one {@link Lane} on one {@code page} channel (docs/protocol.md §2): sends
  * {@code get} for the lane's range, takes one {@code header}, writes the bytes at their place in the
- * {@link Fetch}'s {@link Sink} while hashing them, and says when the range is complete. Deciding what to
+ * {@link Fetch}'s {@link Sink} while hashing them, and says when the range is complete; or, for a lane that
+ * queries pieces, sends {@code get_digests} and hands on the answer. Deciding what to
  * do next (another lane, the whole page's check) is {@link Fetching}'s job. Runs on the owner's executor.
  */
 final class Receiver implements Channel.Listener {
@@ -28,6 +30,9 @@ final class Receiver implements Channel.Listener {
 
         /** This peer could not store the bytes (a full disk): no holder is to blame, the fetch fails. */
         void broken(Fetch f, IOException e);
+
+        /** The holder's digests of the lane's {@link Lane#queried} pieces, in their order. */
+        void digests(Fetch f, Lane lane, List<String> sha256);
     }
 
     private final Fetch f;
@@ -46,10 +51,11 @@ final class Receiver implements Channel.Listener {
         this.outcome = outcome;
     }
 
-    /** Asks for the lane's range; false if the channel would not take it. */
+    /** Asks for the lane's range (or the digests of its queried pieces); false if the channel would not take it. */
     boolean ask(Channel ch) {
         lane.lastProgressNanos = System.nanoTime();
-        return ch.sendText(Codec.encode(new TransferMessage.Get(f.hash, lane.start, lane.asked)));
+        return ch.sendText(Codec.encode(lane.queried == null ? new TransferMessage.Get(f.hash, lane.start, lane.asked)
+                : new TransferMessage.GetDigests(f.hash, lane.queried.stream().map(p -> List.of(p.from(), p.to())).toList())));
     }
 
     private boolean current(Channel c) {
@@ -59,7 +65,7 @@ final class Receiver implements Channel.Listener {
     @Override
     public void onOpen(Channel c) {
         if (current(c) && !ask(c)) {
-            outcome.failed(f, lane, "could not send get", Fault.REFUSED);
+            outcome.failed(f, lane, "could not send its request", Fault.REFUSED);
         }
     }
 
@@ -75,7 +81,10 @@ final class Receiver implements Channel.Listener {
             outcome.failed(f, lane, "bad message: " + e.getMessage(), Fault.PROTOCOL);
             return;
         }
-        if (m instanceof TransferMessage.Header h && !lane.headerSeen) {
+        if (lane.queried != null && m instanceof TransferMessage.Digests d && d.hash().equals(f.hash)
+                && d.sha256().size() == lane.queried.size()) {
+            outcome.digests(f, lane, d.sha256());
+        } else if (lane.queried == null && m instanceof TransferMessage.Header h && !lane.headerSeen) {
             header(h);
         } else if (m instanceof TransferMessage.Error e) {
             outcome.failed(f, lane, "holder says " + e.code() + ": " + e.message(), Fault.REFUSED);

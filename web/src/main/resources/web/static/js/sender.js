@@ -58,13 +58,11 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
         refuse(channel, 'not_found', 'page not held here');
         return;
       }
-      if (request.ranges) {
-        await answerDigests(channel, page, request.ranges, onActive, mayStart);
-        return;
-      }
-      if (request.offset > page.blob.size || request.end > page.blob.size) {
-        refuse(channel, 'bad_offset', (request.offset > page.blob.size ? 'offset' : 'end')
-          + ' beyond the page size ' + page.blob.size);
+      const size = page.blob.size;
+      const beyond = request.ranges ? request.ranges.some(([, to]) => to > size) && 'a range ends'
+        : request.offset > size ? 'offset' : request.end > size ? 'end' : null;
+      if (beyond) {
+        refuse(channel, 'bad_offset', beyond + ' beyond the page size ' + size);
         return;
       }
       if (!mayStart()) {
@@ -73,7 +71,8 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
       }
       onActive(true);
       try {
-        await sendPage(channel, page, request.offset, request.end);
+        if (request.ranges) await sendDigests(channel, page, request.ranges);
+        else await sendPage(channel, page, request.offset, request.end);
         flushed(channel, Infinity).then(() => setTimeout(() => channel.close(), SERVED_LINGER_MS));
       } catch (e) {
         // the channel closed under us, or the bytes could not be read: either way this attempt is over, and
@@ -87,37 +86,20 @@ export function serveChannel(channel, store, onActive = () => {}, mayStart = () 
 }
 
 /**
- * Answers `get_digests`: the SHA-256 of each range of the page, no bytes; counted as a transfer (it reads
- * them all). The wanter closes the channel once it has them; it is closed here if it does not.
+ * Answers `get_digests`: the SHA-256 of each range of the page (it reads them all, so it counts as a
+ * transfer), and no bytes.
  */
-async function answerDigests(channel, page, ranges, onActive, mayStart) {
-  const size = page.blob.size;
-  if (ranges.some(([, to]) => to > size)) {
-    refuse(channel, 'bad_offset', 'a range ends beyond the page size ' + size);
-    return;
-  }
-  if (!mayStart()) {
-    refuse(channel, 'busy', 'too many transfers; try another holder');
-    return;
-  }
-  onActive(true);
-  try {
-    const sha256 = [];
-    for (const [from, to] of ranges) {
-      const hasher = new Sha256();
-      for (let pos = from; pos < to && channel.readyState === 'open'; pos += READ_BYTES) {
-        hasher.update(await page.blob.slice(pos, Math.min(pos + READ_BYTES, to)).arrayBuffer());
-      }
-      sha256.push(hasher.hex());
+async function sendDigests(channel, page, ranges) {
+  const sha256 = [];
+  for (const [from, to] of ranges) {
+    const hasher = new Sha256();
+    for (let pos = from; pos < to; pos += READ_BYTES) {
+      if (channel.readyState !== 'open') return;
+      hasher.update(await page.blob.slice(pos, Math.min(pos + READ_BYTES, to)).arrayBuffer());
     }
-    if (channel.readyState !== 'open') return;
-    channel.send(JSON.stringify({ type: 'digests', hash: page.hash, sha256 }));
-    setTimeout(() => channel.close(), SERVED_LINGER_MS);
-  } catch (e) {
-    channel.close(); // the page could not be read
-  } finally {
-    onActive(false);
+    sha256.push(hasher.hex());
   }
+  if (channel.readyState === 'open') channel.send(JSON.stringify({ type: 'digests', hash: page.hash, sha256 }));
 }
 
 /**
