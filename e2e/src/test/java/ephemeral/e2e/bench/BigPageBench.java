@@ -42,10 +42,21 @@ final class BigPageBench {
         Path dir = Files.createTempDirectory("bigpage-bench");
         List<Figure> figures = new ArrayList<>();
         try {
-            figures.addAll(java(base, dir, scale.bigJavaBytes()));
-            figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
-            figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
-            figures.addAll(resume(base, dir, scale.resumeBytes()));
+            // -Dbench.bigpages=chromium,resume runs only those parts (the whole takes minutes)
+            String only = System.getProperty("bench.bigpages", "");
+            List<String> parts = List.of((only.isBlank() ? "java,several,chromium,resume" : only).split(","));
+            if (parts.contains("java")) {
+                figures.addAll(java(base, dir, scale.bigJavaBytes()));
+            }
+            if (parts.contains("several")) {
+                figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
+            }
+            if (parts.contains("chromium")) {
+                figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
+            }
+            if (parts.contains("resume")) {
+                figures.addAll(resume(base, dir, scale.resumeBytes()));
+            }
         } finally {
             server.stop();
             try (Stream<Path> files = Files.walk(dir)) {
@@ -221,13 +232,16 @@ final class BigPageBench {
             waitShowing(holder, "(h) => location.pathname === '/' + h", hash,
                     "() => document.getElementById('share-status').textContent", 10);
             double shareSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("  shared in %.1f s%n", shareSeconds);
+            System.out.printf("  shared in %.1f s; renderers grew by %s MiB%n", shareSeconds, rss.growthsMiB());
+            PeakRss during = PeakRss.watch(renderers);
             long t1 = System.nanoTime();
             waitShowing(visitor, "() => document.getElementById('page-view').dataset.state === 'shown'", null,
                     "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
                     30);
             double fetchSeconds = (System.nanoTime() - t1) / 1e9;
             rss.stop();
+            during.stop();
+            System.out.printf("  during the transfer alone, renderers grew by %s MiB%n", during.growthsMiB());
             double holderLongest = longest(holder, holderFrom);
             double visitorLongest = longest(visitor, visitorFrom);
             return List.of(
@@ -387,6 +401,12 @@ final class BigPageBench {
 
         synchronized double peakMiB() {
             return peak.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1048576.0;
+        }
+
+        /** Each process's growth so far, largest first, in MiB. */
+        synchronized List<Long> growthsMiB() {
+            return peak.entrySet().stream().map(e -> (e.getValue() - first.get(e.getKey())) >> 20)
+                    .sorted(java.util.Comparator.reverseOrder()).toList();
         }
 
         synchronized double largestGrowthMiB() {

@@ -15,10 +15,15 @@ const hasher = new Sha256(); // one worker per page: a failed page's worker is d
 let known = null;
 const WHOLE_MAX = 128 * 1024 * 1024;
 let position = 0;
-/** Chunks not yet written: written together once they reach WRITE_BYTES (fewer, larger OPFS writes). */
-let pending = [];
-let pendingBytes = 0;
 const WRITE_BYTES = 1024 * 1024;
+/**
+ * Bytes not yet written, copied into one buffer made once and written when full: fewer, larger OPFS
+ * writes, and no new buffer per write (a new 1 MiB buffer per write left ~100 MiB more garbage in a 1 GiB
+ * page's worker, docs/benchmarks.md). `batchAt` is where in the file they go.
+ */
+const batch = new Uint8Array(WRITE_BYTES);
+let batched = 0;
+let batchAt = 0;
 const queue = [];
 let draining = false;
 
@@ -56,25 +61,20 @@ function store(bytes) {
     parts.push(bytes);
     return;
   }
-  pending.push(bytes);
-  pendingBytes += bytes.byteLength;
-  if (pendingBytes >= WRITE_BYTES) flush();
+  for (let at = 0; at < bytes.byteLength;) {
+    const n = Math.min(WRITE_BYTES - batched, bytes.byteLength - at);
+    batch.set(bytes.subarray(at, at + n), batched);
+    batched += n;
+    at += n;
+    if (batched === WRITE_BYTES) flush();
+  }
 }
 
 function flush() {
-  if (!file || pendingBytes === 0) return;
-  let all = pending[0];
-  if (pending.length > 1) {
-    all = new Uint8Array(pendingBytes);
-    let at = 0;
-    for (const p of pending) {
-      all.set(p, at);
-      at += p.byteLength;
-    }
-  }
-  file.access.write(all, { at: position - pendingBytes });
-  pending = [];
-  pendingBytes = 0;
+  if (!file || batched === 0) return;
+  file.access.write(batch.subarray(0, batched), { at: batchAt });
+  batchAt += batched;
+  batched = 0;
 }
 
 /**
@@ -107,6 +107,7 @@ function rehash(access, upTo) {
     at += n;
   }
   position = size;
+  batchAt = size;
   return size;
 }
 
