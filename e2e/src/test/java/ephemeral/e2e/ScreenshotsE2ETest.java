@@ -11,7 +11,7 @@ import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Saves screenshots of the home page and of a page view at desktop and phone widths under
+ * Saves screenshots of the home page, of a page view and of a live page's author view at desktop and phone widths under
  * target/screenshots/ (see {@link Screenshots}), for people to look at, and checks that the phone layout
  * does not scroll sideways.
  */
@@ -42,6 +42,18 @@ class ScreenshotsE2ETest extends BrowserE2E {
             boolean noSideScroll = (Boolean) p.page().evaluate(
                     "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
             assertTrue(noSideScroll, size + " layout scrolls sideways");
+            // a live page, as its author sees it: the version line, the page, the editor
+            p.page().navigate(server.baseUrl() + "/");
+            p.waitConnected();
+            p.page().click("#new-live");
+            p.page().waitForURL(java.util.regex.Pattern.compile(".*/live/[A-Za-z0-9_-]{43}$"));
+            p.page().fill("#live-text", "# Today's menu\n\nSoup, then whatever the author publishes next.");
+            p.page().click("#publish");
+            p.waitState("shown");
+            shot(p.page(), kind, size, "live");
+            assertTrue((Boolean) p.page().evaluate(
+                    "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+                    size + " live page layout scrolls sideways");
             p.close();
         }
         holder.close();
