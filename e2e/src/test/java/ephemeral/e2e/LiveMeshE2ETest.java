@@ -14,6 +14,7 @@ import ephemeral.protocol.Sha256;
 import ephemeral.protocol.live.LiveKey;
 import ephemeral.protocol.live.LiveVersion;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ class LiveMeshE2ETest extends BrowserE2E {
      */
     @Test
     void aBrowserMeetsHoldersThroughItsNeighbours() throws Exception {
-        var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         LiveKey key = LiveKey.of(pair.getPublic());
         List<PeerNode> holders = new ArrayList<>();
         AppPage visitor = null;
@@ -147,7 +148,7 @@ class LiveMeshE2ETest extends BrowserE2E {
      */
     @Test
     void aBrowserDropsAHolderWhosePageIsNotTheSignedOne() throws Exception {
-        var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         LiveKey key = LiveKey.of(pair.getPublic());
         byte[] v1 = ("signed page " + secret("live-liar")).getBytes(StandardCharsets.UTF_8);
         AppPage visitor = null;

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +47,7 @@ class ScreenshotsE2ETest extends BrowserE2E {
             p.page().navigate(server.baseUrl() + "/");
             p.waitConnected();
             p.page().click("#new-live");
-            p.page().waitForURL(java.util.regex.Pattern.compile(".*/live/[A-Za-z0-9_-]{43}$"));
+            p.page().waitForURL(Pattern.compile(".*/live/[A-Za-z0-9_-]{43}$"));
             p.page().fill("#live-text", "# Today's menu\n\nSoup, then whatever the author publishes next.");
             p.page().click("#publish");
             p.waitState("shown");
