@@ -9,7 +9,8 @@ import java.util.Set;
  * The holders one fetch leaves out of its {@code want}s, as the browser's fetcher.js does: liars (bytes
  * that did not verify, protocol violations) for good; holders that merely failed (silent after
  * {@code routed}, stall, channel closed, any {@code error}) only until every known holder has failed once,
- * then they get another chance. The holder count is the latest {@code peers} count the server sent for the
+ * then they get another chance; holders whose ranges another holder's digests disputed until the page
+ * verifies or is fetched from one holder again. The holder count is the latest {@code peers} count the server sent for the
  * page. Peer ids change on a signaling reconnect, so {@link #clear()} then. Owned by the owner's executor.
  */
 final class Exclusions {
@@ -48,6 +49,8 @@ final class Exclusions {
 
     private final Set<String> liars = new LinkedHashSet<>();
     private final Set<String> failed = new LinkedHashSet<>();
+    /** Holders whose ranges another holder's digests put in doubt: left out until the page verifies. */
+    private final Set<String> doubted = new LinkedHashSet<>();
     /** Holders of the page as last reported by the server; 0 until the first {@code peers}. */
     private long holders;
 
@@ -64,6 +67,15 @@ final class Exclusions {
         }
     }
 
+    void doubt(Set<String> peers) {
+        doubted.addAll(peers);
+    }
+
+    /** The page is fetched from one holder from 0 again: nobody's ranges are in doubt any more. */
+    void clearDoubts() {
+        doubted.clear();
+    }
+
     boolean isLiar(String peer) {
         return liars.contains(peer);
     }
@@ -71,6 +83,7 @@ final class Exclusions {
     void clear() {
         liars.clear();
         failed.clear();
+        doubted.clear();
     }
 
     /** The {@code exclude} list for the next want (at most {@code max}, the newest kept). */
@@ -78,8 +91,10 @@ final class Exclusions {
         if (!failed.isEmpty() && failed.size() + liars.size() >= holders) {
             failed.clear(); // every known holder but the liars failed once: try them again
         }
-        List<String> ex = new ArrayList<>(liars);
-        ex.addAll(failed);
+        Set<String> out = new LinkedHashSet<>(liars);
+        out.addAll(doubted);
+        out.addAll(failed);
+        List<String> ex = new ArrayList<>(out);
         return ex.size() > max ? ex.subList(ex.size() - max, ex.size()) : ex;
     }
 }

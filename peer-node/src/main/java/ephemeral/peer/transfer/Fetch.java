@@ -51,8 +51,6 @@ final class Fetch {
     List<Piece> locating;
     /** The digests were asked once: another failure falls back to one holder from 0. */
     boolean located;
-    /** Holders whose ranges the digests put in doubt: their bytes are asked of others, not of them. */
-    final Set<String> suspected = new LinkedHashSet<>();
 
     volatile long size = -1;
     volatile long received;

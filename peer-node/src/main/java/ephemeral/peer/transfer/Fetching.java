@@ -635,7 +635,7 @@ public final class Fetching implements Receiver.Outcome {
                 again += p.to() - p.from();
             }
         }
-        f.suspected.addAll(doubted);
+        f.exclusions.doubt(doubted); // their bytes are asked of others, not of them
         f.digest = Sha256.digest(); // ranges below the old hashed prefix change: hash the whole again
         f.hashedTo = 0;
         LOG.info("page {}…: holder {}'s digests put the ranges of {} in doubt; fetching those {} bytes from others",
@@ -650,7 +650,7 @@ public final class Fetching implements Receiver.Outcome {
     private static void fallBack(Fetch f) {
         f.locating = null;
         f.suspects = Stream.concat(f.suspects.stream(), f.pieces.stream()).toList();
-        f.suspected.clear();
+        f.exclusions.clearDoubts();
         f.resumable = false;
         f.resetBytes();
     }
@@ -676,8 +676,7 @@ public final class Fetching implements Receiver.Outcome {
         f.nextWantNanos = 0;
         f.wantOut = true;
         // the holders already asked are left out too, so each lane gets its own
-        Set<String> exclude = Stream.of(f.lanes.stream().map(l -> l.holder), f.suspected.stream(), f.exclusions.forWant(maxExclude).stream())
-                .flatMap(x -> x)
+        Set<String> exclude = Stream.concat(f.lanes.stream().map(l -> l.holder), f.exclusions.forWant(maxExclude).stream())
                 .distinct().limit(maxExclude).collect(Collectors.toCollection(LinkedHashSet::new));
         signaling.accept(new ClientMessage.Want(f.hash, exclude));
     }

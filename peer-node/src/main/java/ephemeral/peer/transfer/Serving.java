@@ -156,13 +156,12 @@ public final class Serving {
             for (List<Long> r : ask.ranges()) {
                 MessageDigest md = Sha256.digest();
                 try (InputStream in = page.get().body().openAt(r.get(0))) {
-                    for (long left = r.get(1) - r.get(0); left > 0; ) {
-                        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                        if (n < 0) {
+                    for (long left = r.get(1) - r.get(0); left > 0; left -= buf.length) {
+                        int n = (int) Math.min(buf.length, left);
+                        if (in.readNBytes(buf, 0, n) != n) {
                             throw new IOException("the page ended early");
                         }
                         md.update(buf, 0, n);
-                        left -= n;
                     }
                 }
                 out.add(Sha256.hex(md.digest()));

@@ -278,7 +278,6 @@ export class LiveMesh {
 
   onPeers(holders) {
     this.holdersOnline = this.haveSent ? Math.max(0, holders - 1) : holders;
-    this.host.changed(false);
   }
 
   /** Whether an offer from `from` is one this peer waits for; its answer goes out, so the wait is the connection's now. */

@@ -9,8 +9,8 @@ import { PageStore } from './store.js';
 import { serveChannel } from './sender.js';
 import { isHash } from './sha256.js';
 import { MEMORY_MAX_BYTES, diskAvailable } from './disk.js';
-import { LiveMesh } from './mesh.js';
-import { signVersion } from './live.js';
+import { LiveMesh, topicOf } from './mesh.js';
+import { isLiveKey, signVersion } from './live.js';
 
 /**
  * Largest page a tab takes at all, with a private file system (OPFS) for big pages; without one, pages
@@ -146,20 +146,21 @@ export class Node extends EventTarget {
    * @returns {LiveMesh}
    */
   follow(key) {
-    for (const live of this.lives.values()) if (live.key === key) return live;
-    const live = new LiveMesh(key, this.meshHost());
-    this.lives.set(live.topic, live);
+    let live = this.lives.get(topicOf(key));
+    if (!live) {
+      live = new LiveMesh(key, this.meshHost());
+      this.lives.set(live.topic, live);
+    }
     return live;
   }
 
   /** Leaves a live page's mesh and lets go of its page. */
   unfollow(key) {
-    for (const live of this.lives.values()) {
-      if (live.key !== key) continue;
-      live.leave();
-      this.lives.delete(live.topic);
-      this.changed(true);
-    }
+    const live = this.lives.get(topicOf(key));
+    if (!live) return;
+    live.leave();
+    this.lives.delete(live.topic);
+    this.changed(true);
   }
 
   /**
@@ -187,10 +188,7 @@ export class Node extends EventTarget {
       signal: (from, topic, data) => this.peers.handleSignal({ from, hash: topic, data }),
       dropSession: (peer, topic) => this.peers.closePairing(peer, topic),
       holds: (hash) => this.store.has(hash),
-      hold: (page) => {
-        this.store.put(page);
-        this.signaling.send({ type: 'have', hash: page.hash });
-      },
+      hold: (page) => this.share(page),
       release: (hash) => {
         this.store.remove(hash);
         this.signaling.send({ type: 'drop', hash });
@@ -416,7 +414,7 @@ export class Node extends EventTarget {
   // A live page's neighbour opens `live` channels (its protocol: the key) and `pull` channels (the hash).
   onIncomingChannel(channel, peerId, pairedHash) {
     if (channel.label === 'live') {
-      const live = [...this.lives.values()].find((l) => l.key === channel.protocol);
+      const live = isLiveKey(channel.protocol) ? this.lives.get(topicOf(channel.protocol)) : undefined;
       if (live) live.onRemoteChannel(channel, peerId);
       else channel.close();
       return;

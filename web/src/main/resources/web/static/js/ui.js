@@ -69,8 +69,9 @@ export class Ui {
       if (this.loc && this.loc.live) {
         this.node.unfollow(this.loc.live);
         this.goHome();
+      } else if (this.loc && this.loc.hash) {
+        this.stopHolding(this.loc.hash);
       }
-      if (this.loc && this.loc.hash) this.stopHolding(this.loc.hash);
     });
     $('copy-text').addEventListener('click', async () => {
       let ok = false;
