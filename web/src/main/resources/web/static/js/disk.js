@@ -8,7 +8,9 @@
 // `ephemeral-partial-<hash>` (one tab at a time): a reload or a crashed tab leaves what arrived there, and
 // the next tab that opens the link hashes it again and asks holders for the rest only. Once verified, it
 // moves into the tab's folder; it is deleted when cancelled, when its bytes do not verify, and
-// PARTIAL_KEEP_MS after it was last written.
+// PARTIAL_KEEP_MS after it was last written. A page arriving from several holders at once has holes until
+// it is complete: how far it is whole from its first byte is kept in localStorage (`partialFront`), and a
+// resume takes only that much.
 
 /** Pages at least this big go to a worker and, where it exists, to OPFS. */
 export const DISK_FROM = 8 * 1024 * 1024;
@@ -19,6 +21,30 @@ export const DISK_FROM = 8 * 1024 * 1024;
 export const MEMORY_MAX_BYTES = 512 * 1024 * 1024;
 /** A partial page nobody resumed for this long is deleted by the next tab that starts. */
 export const PARTIAL_KEEP_MS = 24 * 60 * 60 * 1000;
+
+/** The localStorage key of how far `partial/<hash>` is whole from its first byte, once it has holes. */
+function partialFront(hash) {
+  return 'ephemeral-partial-front-' + hash;
+}
+
+function remember(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, String(value));
+  } catch (e) {
+    // no storage (a private window's quota): a resume then finds the holes, fails to verify, starts from 0
+  }
+}
+
+/** @returns {?number} a count `remember` kept, or null */
+function recalled(key) {
+  try {
+    const n = Number(localStorage.getItem(key) ?? NaN);
+    return Number.isSafeInteger(n) && n >= 0 ? n : null;
+  } catch (e) {
+    return null;
+  }
+}
 
 const TAB = 'tab-' + Math.random().toString(36).slice(2, 12);
 let swept = null;
@@ -66,7 +92,7 @@ function sweep() {
 }
 
 /**
- * The bytes of one page being received, in a worker. Calls are queued in order; `append` transfers its
+ * The bytes of one page being received, in a worker. Calls are queued in order; `write` transfers its
  * buffer (the caller must not use it after).
  */
 export class DiskSink {
@@ -84,21 +110,40 @@ export class DiskSink {
     this.onProgress = () => {};
     this.worker.onmessage = (ev) => {
       if (ev.data.progress !== undefined) return this.onProgress(ev.data.progress);
+      if (ev.data.front !== undefined) {
+        if (this.holes) remember(partialFront(hash), ev.data.front);
+        return undefined;
+      }
       const w = this.waiting.get(ev.data.id);
       if (!w) return;
       this.waiting.delete(ev.data.id);
       if (ev.data.error) w.reject(new Error(ev.data.error));
       else w.resolve(ev.data);
     };
+    this.hash = hash;
     this.name = hash + '-' + Math.random().toString(36).slice(2, 8);
     this.release = partial ? partial.release : () => {};
+    this.partial = !!partial;
+    /** bytes written in order from the first (as far as this side knows), and whether any came ahead of them */
+    this.inOrder = 0;
+    this.holes = false;
+    /** whether the bytes go to a file (then they may come in any order), once `opened` resolved */
+    this.onDisk = false;
     /** where the finished file is: {top: 'recv'|'partial', name} (null in memory) */
     this.where = null;
     // OPFS, or the worker's memory if it refuses: the worker decides, and the chunks queued meanwhile wait.
     // `opened` resolves to the bytes of an earlier visit it found and hashed again (0 if none).
     // (A page without OPFS keeps its worker without it too: its limit is MEMORY_MAX_BYTES.)
-    this.opened = this.call(partial ? { op: 'open', resume: true, name: hash, upTo: partial.size }
-      : { op: 'open', dir: TAB, name: this.name, memory: !diskAvailable() }).then((r) => r.resumed || 0, () => 0);
+    // A partial page with holes is taken up to its recorded front only (the worker cuts the rest off).
+    const front = partial ? recalled(partialFront(hash)) : null;
+    const upTo = partial ? Math.min(partial.size, front ?? partial.size) : 0;
+    this.opened = this.call(partial ? { op: 'open', resume: true, name: hash, upTo }
+      : { op: 'open', dir: TAB, name: this.name, memory: !diskAvailable() }).then((r) => {
+      this.onDisk = !!r.disk;
+      if (r.resumed) this.inOrder = r.resumed;
+      if (front !== null) remember(partialFront(hash), null); // cut at the front: whole again
+      return r.resumed || 0;
+    }, () => 0);
   }
 
   /**
@@ -148,8 +193,37 @@ export class DiskSink {
     }
   }
 
-  append(buf) {
-    this.worker.postMessage({ op: 'write', buf }, [buf]);
+  /**
+   * Bytes at `at` (only on disk may they come ahead of the ones before them: see `onDisk`). The buffer is
+   * transferred: the caller must not use it after.
+   */
+  write(buf, at) {
+    if (at === this.inOrder) {
+      this.inOrder += buf.byteLength;
+    } else if (this.partial && !this.holes) {
+      // before the first byte ahead is written: a reload from now on resumes from the front only
+      this.holes = true;
+      remember(partialFront(this.hash), this.inOrder);
+    }
+    this.worker.postMessage({ op: 'write', buf, at }, [buf]);
+  }
+
+  /**
+   * @param {number[][]} ranges [from, to) pairs
+   * @returns {Promise<string[]>} the SHA-256 of each range as stored
+   */
+  async digests(ranges) {
+    return (await this.call({ op: 'digests', ranges })).hex;
+  }
+
+  /**
+   * Everything but `kept` (sorted, disjoint [from, to) pairs) will be written again: the page is hashed
+   * again from its first byte as the bytes come.
+   */
+  async forget(kept) {
+    this.holes = this.holes || this.partial;
+    if (this.partial) remember(partialFront(this.hash), kept.length && kept[0][0] === 0 ? kept[0][1] : 0);
+    await this.call({ op: 'forget', kept });
   }
 
   /** @returns {Promise<string>} the SHA-256 of everything appended since the last reset */
@@ -162,7 +236,7 @@ export class DiskSink {
     const { blob, where } = await this.call({ op: 'finish', moveTo: { dir: TAB, name: this.name } });
     this.where = where;
     this.worker.terminate();
-    this.release();
+    this.done();
     return blob;
   }
 
@@ -183,7 +257,12 @@ export class DiskSink {
   discard() {
     this.call({ op: 'discard' }).catch(() => {}).finally(() => {
       this.worker.terminate();
-      this.release();
+      this.done();
     });
+  }
+
+  done() {
+    if (this.partial) remember(partialFront(this.hash), null);
+    this.release();
   }
 }

@@ -4,8 +4,14 @@
 // (docs/protocol.md §1 "Routing", §2). A want with no eligible holder stays pending at the server, which
 // routes it the moment a holder announces the page: until `routed` arrives nothing here times out or
 // re-sends.
+//
+// A big page going to a file is asked of up to MAX_HOLDERS holders at once, each for its own range (a
+// *lane*), found by more `want`s that exclude the holders already asked (docs/protocol.md "Several holders
+// at once"). If such a page does not verify, another holder's digests of the ranges tell which holder's
+// bytes to fetch again.
 
-import { Download, receiveChannel, STALL_MS } from './receiver.js';
+import { DISK_FROM } from './disk.js';
+import { Download, Range, askDigests, receiveChannel, STALL_MS } from './receiver.js';
 
 /** From `routed` until the chosen holder's first `signal` (or its channel): silence this long = failed. */
 export const ROUTED_WAIT_MS = 2000;
@@ -13,6 +19,18 @@ export const ROUTED_WAIT_MS = 2000;
 export const CONNECT_MS = 5000;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 8000;
+/** Pages this big or bigger may come from several holders at once, when they go to a file. */
+export const SEVERAL_FROM = DISK_FROM;
+/** At most this many holders at once. */
+export const MAX_HOLDERS = 3;
+/** A holder's range is halved for a newcomer only if both halves get at least this many bytes... */
+const MIN_RANGE = 1024 * 1024;
+/** ...and the cut is at a multiple of this (a holder's chunk). */
+const ALIGN = 65536;
+/** The most ranges one `get_digests` may ask about. */
+const MAX_DIGEST_RANGES = 64;
+/** Who sent the bytes an earlier visit of the page left (a reload, a crashed tab). */
+const EARLIER = 'an earlier visit';
 /** The `report` reason for each way an attempt fails (receiver.js); conflicts blame nobody. */
 const REPORT_REASONS = {
   timeout: 'silent',
@@ -24,6 +42,11 @@ const REPORT_REASONS = {
   wrong_size: 'protocol',
   mismatch: 'bad_bytes',
 };
+
+/** A mismatch found by comparing what holders said with the verified page: in words. */
+function rangeWords(p) {
+  return 'bytes ' + p.from + '–' + p.to;
+}
 
 /**
  * The pause before the next `want` after `failures` (≥ 1) failed attempts of one fetch: without it a
@@ -103,7 +126,7 @@ export class PageFetch {
     this.failed = new Set();
     this.excludedAt = new Map(); // peer -> when it was last excluded, to keep the newest under maxExclude
     this.exclusions = 0;
-    this.routedTo = null; // the holder the server chose for the latest want
+    this.routedTo = null; // the holder the server chose for the latest want, until its channel comes
     this.offerTaken = false; // whether an offer from that holder was taken (one per routed)
     this.signalledAt = null; // when that holder's first signal arrived
     this.failures = 0; // failed attempts so far; never reset: it paces the retries of this fetch
@@ -126,6 +149,27 @@ export class PageFetch {
     /** every attempt so far, for the ?debug panel: {holder, outcome, at, ms} (at most MAX_ATTEMPTS) */
     this.attempts = [];
     this.attemptAt = performance.now();
+    /** @type {Map<string, object>} the holders asked now, by peer id: {holder, routed, channel, range} */
+    this.lanes = new Map();
+    /** what each holder sent of the bytes held: {holder, routed, from, to} */
+    this.pieces = [];
+    /** a want for one more holder is out and no `routed` answered it yet */
+    this.wantOut = false;
+    this.nextWantAt = 0;
+    this.wantTimer = null;
+    /** set while the bytes are being hashed for a decision: no lane, no want */
+    this.busy = false;
+    /** the pieces of a failed try from several holders, with their digests, while the next holder is asked its digests */
+    this.locating = null;
+    this.located = false;
+    /** what holders said of ranges (bytes, digests), held against the page once it verifies */
+    this.suspects = [];
+    /** holders whose ranges were dropped: asked for nothing until the page verifies */
+    this.doubted = new Set();
+    /** holders found to have sent (or vouched for) bytes that are not the page's: [{holder, what}] */
+    this.named = [];
+    /** who sent the verified page, in bytes: holder -> bytes (set once done) */
+    this.sources = new Map();
     if (expectedSize !== undefined && expectedSize !== null) this.expect(expectedSize);
   }
 
@@ -146,7 +190,7 @@ export class PageFetch {
     }
     if (this.dl.expected !== null) return this.dl.expected === size; // the first size given stays
     // kept bytes come from a holder that announced another size: they cannot be this page
-    if (this.dl.size !== null && this.dl.size !== size) this.dl.reset();
+    if (this.dl.size !== null && this.dl.size !== size) this.resetBytes();
     this.dl.expected = size;
     this.dl.resume();
     this.dl.ready.then(() => this.onUpdate()); // what an earlier visit left is shown as soon as it is counted
@@ -185,6 +229,13 @@ export class PageFetch {
       this.skipRewant = false;
       return;
     }
+    if (this.state === 'receiving') {
+      // the lanes go on; a want for one more holder is sent again under the new id
+      this.wantOut = false;
+      this.routedTo = null;
+      this.more();
+      return;
+    }
     if (!this.accepts()) return;
     this.liars.clear();
     this.failed.clear();
@@ -193,20 +244,33 @@ export class PageFetch {
     this.want();
   }
 
+  /** The server could not take the latest want (a cluster node without its Redis): ask again after a pause. */
+  unavailable() {
+    if (this.state === 'waiting' && !this.routedTo) this.retry();
+    else if (this.state === 'receiving' && this.wantOut) this.pause(false);
+  }
+
   /** Stops wanting the page. */
   cancel() {
     this.state = 'cancelled';
     clearTimeout(this.timer);
     this.send({ type: 'unwant', hash: this.hash });
     // a transfer under way stops, and what it received is thrown away (a big page's file with it)
-    if (this.channel) {
+    this.closeLanes();
+    this.dl.reset();
+  }
+
+  closeLanes() {
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear(); // first: their ends are no one's business now
+    for (const lane of lanes) {
+      if (lane.control.abort) lane.control.abort();
       try {
-        this.channel.close();
+        lane.channel.close();
       } catch (e) {
         // already closed
       }
     }
-    this.dl.reset();
   }
 
   /**
@@ -214,7 +278,13 @@ export class PageFetch {
    * @param {string} holder
    */
   noteRouted(holder) {
-    if (this.state !== 'waiting') return;
+    if (this.state === 'receiving' && this.wantOut) {
+      // a want for one more holder: it gets the same clocks, unless it is asked already
+      this.wantOut = false;
+      if (this.lanes.has(holder) || !this.wantsLane()) return;
+    } else if (this.state !== 'waiting') {
+      return;
+    }
     this.routedTo = holder;
     this.offerTaken = false;
     this.signalledAt = null;
@@ -229,7 +299,7 @@ export class PageFetch {
    * @param {string} from
    */
   noteSignal(from) {
-    if (this.state !== 'waiting' || from !== this.routedTo || this.signalledAt !== null) return;
+    if (!this.asking() || from !== this.routedTo || this.signalledAt !== null) return;
     this.signalledAt = performance.now();
     this.arm(CONNECT_MS, from, 'timeout');
   }
@@ -242,7 +312,7 @@ export class PageFetch {
    * @returns {boolean}
    */
   takeOffer(from) {
-    if (this.state !== 'waiting' || from !== this.routedTo || this.offerTaken) return false;
+    if (!this.asking() || from !== this.routedTo || this.offerTaken) return false;
     this.offerTaken = true;
     return true;
   }
@@ -254,11 +324,28 @@ export class PageFetch {
    * @param {string} why
    */
   noteUnreachable(peerId, why) {
-    if (this.state !== 'waiting' || peerId !== this.routedTo) return;
+    if (!this.asking() || peerId !== this.routedTo) return;
     this.addExcluded(this.failed, peerId);
     this.lastError = 'unreachable';
     this.note(peerId, 'could not connect: ' + why);
-    this.retry(true);
+    this.gaveUp();
+  }
+
+  /** @returns {boolean} whether a holder named by `routed` is being waited for (the first, or one more) */
+  asking() {
+    return this.state === 'waiting' || (this.state === 'receiving' && this.routedTo !== null);
+  }
+
+  // The routed holder is given up on: the next want goes out at once (its clock was the pause).
+  gaveUp() {
+    if (this.state === 'waiting') {
+      this.retry(true);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.routedTo = null;
+    this.more();
+    this.onUpdate();
   }
 
   // One attempt's end, for the status line and the ?debug panel.
@@ -272,67 +359,358 @@ export class PageFetch {
     this.attemptAt = now;
   }
 
-  /** @returns {boolean} whether a holder's channel would be taken now */
-  accepts() {
-    return this.state === 'waiting' || this.state === 'retrying';
+  /**
+   * @param {string} [peerId] the holder that opened it
+   * @returns {boolean} whether a holder's channel would be taken now: the first, or one more holder
+   */
+  accepts(peerId) {
+    if (peerId !== undefined && this.doubted.has(peerId)) return false; // its ranges are asked of others
+    if (this.state === 'waiting' || this.state === 'retrying') return !this.busy;
+    return this.state === 'receiving' && peerId !== undefined && !this.lanes.has(peerId) && this.wantsLane();
   }
 
   /**
    * Takes a channel a holder opened for this page (also a late one, during the pause before the next
-   * want); returns false (and leaves the channel alone) if a transfer is already running or done.
+   * want), or one more holder's for a big page; returns false (and leaves the channel alone) if it is not
+   * wanted now.
    * @param {RTCDataChannel} channel
    * @param {string} peerId
    * @returns {boolean}
    */
   attach(channel, peerId) {
-    if (!this.accepts()) return false;
+    if (!this.accepts(peerId)) return false;
     clearTimeout(this.timer);
     const connectLeft = this.signalledAt === null ? CONNECT_MS : CONNECT_MS - (performance.now() - this.signalledAt);
-    this.state = 'receiving';
-    this.channel = channel;
-    this.holder = peerId;
-    this.startedAt = performance.now();
-    this.firstByteAt = 0;
-    this.bytesAtStart = this.dl.received;
+    const lane = { holder: peerId, routed: peerId === this.routedTo, channel, range: null, control: {} };
+    if (peerId === this.routedTo) this.routedTo = null;
+    const first = this.lanes.size === 0;
+    this.lanes.set(peerId, lane);
+    const openMs = Math.max(0, connectLeft);
+    if (this.locating) {
+      // a try from several holders did not verify: this holder is asked for the digests of the others' pieces
+      lane.asked = this.locating.filter((p) => p.holder !== peerId);
+      this.state = 'receiving';
+      this.holder = peerId;
+      this.onUpdate();
+      askDigests(channel, this.hash, lane.asked.map((p) => [p.from, p.to]), { openMs })
+        .then((result) => this.digestsCame(lane, result));
+      return true;
+    }
+    if (first) {
+      this.state = 'receiving';
+      this.holder = peerId;
+      this.startedAt = performance.now();
+      this.firstByteAt = 0;
+      this.bytesAtStart = this.dl.received;
+    }
     const before = { received: this.dl.received, name: this.dl.name, mime: this.dl.mime };
     this.onUpdate();
     receiveChannel(channel, this.dl, {
       from: peerId,
-      openMs: Math.max(0, connectLeft),
+      openMs,
       stallMs: STALL_MS,
+      keep: true,
+      control: lane.control,
+      range: () => (lane.range = this.assign(lane)),
       onProgress: () => {
         if (!this.firstByteAt) this.firstByteAt = performance.now();
+        this.more();
         this.onUpdate();
       },
-    }).then(async (result) => {
-      if (this.state !== 'receiving') return;
-      if (result.ok) {
-        markOnce('content-verified');
-        const held = await this.dl.take();
-        if (this.state !== 'receiving') { // cancelled while a big page's file was being closed
-          held.dispose();
-          return;
-        }
-        this.note(peerId, 'sent the page (' + this.dl.received + ' bytes, verified)');
-        this.state = 'done';
-        this.finishedAt = performance.now();
-        this.onUpdate();
-        this.onDone(this.dl, held);
-        return;
-      }
-      const culprit = this.blame(result, peerId);
-      this.note(peerId, OUTCOMES[result.reason] || String(result.reason));
-      if (culprit) this.report(culprit, REPORT_REASONS[result.reason]);
-      if (this.noResume || this.dl.received === 0) {
-        // a size (and name) belongs to whoever sent kept bytes: with none kept, forget them
-        this.dl.reset();
-      } else if (this.dl.received === before.received) {
-        this.dl.name = before.name;
-        this.dl.mime = before.mime;
-      }
-      this.retry();
-    });
+    }).then((result) => this.laneEnded(lane, result, before));
+    if (!first) this.more();
     return true;
+  }
+
+  /**
+   * What a holder whose channel is open is asked for: the whole page while its size is unknown, else the
+   * lowest range nobody is asked for, else the back half of the range with most still to come; null when
+   * there is nothing worth asking it.
+   * @returns {?Range}
+   */
+  assign(lane) {
+    if (this.state !== 'receiving' || this.lanes.get(lane.holder) !== lane || this.busy) return null;
+    const size = this.dl.size;
+    const asked = [...this.lanes.values()].some((l) => l.range);
+    // one holder at a time until a header tells the size
+    if (size === null) return asked ? null : new Range(this.dl.received, null);
+    // an earlier visit left the whole page: a `get` at its end, whose header lets it be verified
+    if (this.dl.received === size) return asked ? null : new Range(size, size);
+    const free = this.free();
+    if (free.length) return new Range(free[0][0], free[0][1], free[0][1] < size ? free[0][1] : null);
+    const victim = this.splittable();
+    if (!victim) return null;
+    const r = victim.range;
+    const mid = r.pos + Math.floor(r.remaining() / 2 / ALIGN) * ALIGN;
+    const range = new Range(mid, r.end, r.end < size ? r.end : null);
+    r.end = mid;
+    return range;
+  }
+
+  /** @returns {number[][]} the ranges [from, to) of the page neither held nor asked of a holder, lowest first */
+  free() {
+    const size = this.dl.size;
+    if (size === null) return [];
+    const taken = this.pieces.map((p) => [p.from, p.to]);
+    if (this.dl.resumedFrom > 0) taken.push([0, this.dl.resumedFrom]);
+    for (const l of this.lanes.values()) if (l.range && l.range.end !== null) taken.push([l.range.start, l.range.end]);
+    taken.sort((a, b) => a[0] - b[0]);
+    const free = [];
+    let at = 0;
+    for (const [from, to] of taken) {
+      if (from > at) free.push([at, from]);
+      at = Math.max(at, to);
+    }
+    if (at < size) free.push([at, size]);
+    return free;
+  }
+
+  /** @returns {?object} the lane with the most still to come, if a newcomer could take half of it */
+  splittable() {
+    let best = null;
+    for (const l of this.lanes.values()) {
+      if (l.range && l.range.remaining() >= 2 * MIN_RANGE && (!best || l.range.remaining() > best.range.remaining())) best = l;
+    }
+    return best;
+  }
+
+  /** @returns {boolean} whether one more holder would get something to send */
+  wantsLane() {
+    if (this.state !== 'receiving' || this.busy || this.locating || this.dl.size === null) return false;
+    const max = !this.noResume && this.dl.size >= SEVERAL_FROM && this.dl.ranged() ? MAX_HOLDERS : 1;
+    if (this.lanes.size >= max) return false;
+    return this.free().length > 0 || this.splittable() !== null;
+  }
+
+  /**
+   * Wants one more holder when one would help and no want is already on its way; a holder routed for
+   * that and no longer needed (the others sent everything) is let go, unblamed.
+   */
+  more() {
+    if (this.state !== 'receiving' || this.wantOut) return;
+    const wait = this.nextWantAt - performance.now();
+    if (wait > 0) {
+      clearTimeout(this.wantTimer);
+      this.wantTimer = setTimeout(() => this.more(), wait);
+      return;
+    }
+    if (this.routedTo !== null) {
+      if (!this.busy && !this.locating && !this.wantsLane()) {
+        clearTimeout(this.timer);
+        this.routedTo = null;
+      }
+      return;
+    }
+    if (!this.wantsLane()) return;
+    this.wantOut = true;
+    this.sendWant();
+  }
+
+  // After a failure while other holders still send: the next want waits (as `retry` does).
+  pause(waited) {
+    this.failures++;
+    this.wantOut = false;
+    this.nextWantAt = performance.now() + (waited ? 0 : retryDelay(this.failures));
+    this.more();
+  }
+
+  // One holder's channel ended: what it sent is kept (a piece), the rest of its range goes to the next.
+  async laneEnded(lane, result, before) {
+    if (this.lanes.get(lane.holder) !== lane) return; // dropped with the others (a conflict, a cancel)
+    this.lanes.delete(lane.holder);
+    const r = lane.range;
+    if (r && r.pos > r.start) this.pieces.push({ holder: lane.holder, routed: lane.routed, from: r.start, to: r.pos });
+    if (this.state !== 'receiving') return;
+    if (result.ok && result.partial) {
+      this.note(lane.holder, 'sent the page\'s bytes ' + r.start + '–' + r.pos);
+      this.wantOut = false; // a want pending at the server still leaves this holder out: sent again without it
+      this.more();
+      this.onUpdate();
+      return;
+    }
+    if (result.ok) {
+      await this.verified(lane);
+      return;
+    }
+    if (result.reason === 'unneeded') {
+      if (this.lanes.size === 0) this.retry();
+      return;
+    }
+    if (result.reason === 'mismatch') {
+      await this.mismatch(lane);
+      return;
+    }
+    const culprit = this.blame(result, lane.holder);
+    this.note(lane.holder, OUTCOMES[result.reason] || String(result.reason));
+    if (culprit) this.report(culprit, REPORT_REASONS[result.reason], lane.routed);
+    if (result.reason === 'size_conflict') {
+      // holders disagree on the size: any of them may be wrong, so every byte and every holder goes
+      this.closeLanes();
+      this.resetBytes();
+    } else if (this.noResume || (this.dl.received === 0 && this.lanes.size === 0)) {
+      // a size (and name) belongs to whoever sent kept bytes: with none kept, forget them
+      this.resetBytes();
+    } else if (this.dl.received === before.received) {
+      this.dl.name = before.name;
+      this.dl.mime = before.mime;
+    }
+    if (this.lanes.size === 0) this.retry();
+    else this.pause(false);
+  }
+
+  // Forgets every byte: the next holder starts from 0.
+  resetBytes() {
+    this.dl.reset();
+    this.pieces = [];
+  }
+
+  /**
+   * The page verified. If an earlier try from several holders failed, what each holder said of its
+   * ranges (bytes or digests) is held against the page first: whoever said otherwise lied.
+   */
+  async verified(lane) {
+    markOnce('content-verified');
+    if (this.suspects.length && this.dl.sink) {
+      this.busy = true;
+      let actual = [];
+      try {
+        actual = await this.dl.sink.digests(this.suspects.map((p) => [p.from, p.to]));
+      } catch (e) {
+        // no verdict on the past: the page itself is verified
+      }
+      this.busy = false;
+      actual.forEach((hex, i) => {
+        const p = this.suspects[i];
+        if (hex === p.sha256 || this.liars.has(p.holder)) return;
+        this.addExcluded(this.liars, p.holder);
+        this.named.push({ holder: p.holder, what: rangeWords(p) });
+        this.note(p.holder, (p.said ? 'vouched for ' : 'sent ') + rangeWords(p) + ' that are not the page\'s');
+        this.report(p.holder, 'bad_bytes', p.routed);
+      });
+    }
+    const held = await this.dl.take();
+    if (this.state !== 'receiving') { // cancelled while a big page's file was being closed
+      held.dispose();
+      return;
+    }
+    for (const p of this.pieces) this.sources.set(p.holder, (this.sources.get(p.holder) || 0) + p.to - p.from);
+    if (this.dl.resumedFrom > 0) this.sources.set(EARLIER, this.dl.resumedFrom);
+    this.note(lane.holder, 'sent the page (' + this.dl.received + ' bytes, verified'
+      + (this.sources.size > 1 ? ', from ' + this.sources.size + ' holders' : '') + ')');
+    this.state = 'done';
+    clearTimeout(this.timer);
+    this.finishedAt = performance.now();
+    this.onUpdate();
+    this.onDone(this.dl, held);
+  }
+
+  /**
+   * Every byte came and the whole does not match. One sender: it lied. Several: the bytes are kept and the
+   * next holder is asked for the digests of the ranges it did not send (once, and only for bytes in a file);
+   * otherwise every byte goes and the page comes again from one holder at a time, from 0.
+   */
+  async mismatch(lane) {
+    this.rejected++;
+    this.lastError = 'mismatch';
+    const from = [...new Set(this.pieces.map((p) => p.holder))];
+    if (this.dl.resumedFrom > 0) from.push(EARLIER);
+    if (from.length <= 1) {
+      const liar = from.length ? from[0] : lane.holder;
+      this.addExcluded(this.liars, liar);
+      if (liar !== EARLIER) this.named.push({ holder: liar, what: 'the page' });
+      this.note(liar, OUTCOMES.mismatch);
+      this.report(liar, 'bad_bytes', this.pieces.some((p) => p.holder === liar && p.routed));
+      this.resetBytes();
+      this.retry();
+      return;
+    }
+    this.note(null, 'bytes from ' + from.length + ' holders do not match the address');
+    const pieces = this.pieces;
+    const locate = !this.located && !from.includes(EARLIER) && this.dl.ranged() && pieces.length <= MAX_DIGEST_RANGES;
+    this.busy = true;
+    let digests = null;
+    try {
+      if (this.dl.ranged()) digests = await this.dl.sink.digests(pieces.map((p) => [p.from, p.to]));
+    } catch (e) {
+      // no digests to go by: the page from one holder
+    }
+    this.busy = false;
+    if (this.state !== 'receiving') return;
+    const hashed = digests ? pieces.map((p, i) => ({ ...p, sha256: digests[i] })) : [];
+    if (locate && digests) {
+      this.located = true;
+      this.locating = hashed;
+      this.note(null, 'asking another holder for the digests of the ranges');
+    } else {
+      this.fallBack(hashed);
+    }
+    this.retry();
+  }
+
+  // From now on one holder at a time, from 0; what holders said so far is held against the page.
+  fallBack(hashed = this.locating || []) {
+    this.suspects.push(...hashed);
+    this.locating = null;
+    this.doubted.clear();
+    this.noResume = true;
+    this.resetBytes();
+  }
+
+  /**
+   * A holder's digests of the ranges the others sent in the try that failed. A range whose digest differs
+   * puts its sender in doubt; if none does, or several senders do (one liar cannot be all of them), the
+   * answering holder's own ranges are in doubt. Those ranges are dropped and fetched again from others; the
+   * rest is kept. What everyone said is held against the page once it verifies.
+   */
+  async digestsCame(lane, result) {
+    if (this.lanes.get(lane.holder) !== lane) return;
+    this.lanes.delete(lane.holder);
+    if (this.state !== 'receiving') return;
+    if (!result.ok) {
+      const culprit = this.blame(result, lane.holder);
+      this.note(lane.holder, 'gave no digests: ' + (OUTCOMES[result.reason] || result.reason));
+      if (culprit) this.report(culprit, REPORT_REASONS[result.reason], lane.routed);
+      this.fallBack();
+      this.retry();
+      return;
+    }
+    const asked = lane.asked;
+    const doubted = new Set();
+    asked.forEach((p, i) => {
+      this.suspects.push({ holder: lane.holder, routed: lane.routed, from: p.from, to: p.to, sha256: result.sha256[i], said: true });
+      if (result.sha256[i] !== p.sha256) doubted.add(p.holder);
+    });
+    this.suspects.push(...this.locating);
+    const own = this.pieces.some((p) => p.holder === lane.holder);
+    const inDoubt = doubted.size === 1 ? doubted : new Set([lane.holder]);
+    if (doubted.size !== 1 && !own) {
+      this.note(lane.holder, 'gave digests that locate no range');
+      this.locating = null; // already among the suspects
+      this.fallBack([]);
+      this.retry();
+      return;
+    }
+    this.locating = null;
+    const kept = this.pieces.filter((p) => !inDoubt.has(p.holder));
+    const again = this.pieces.length - kept.length;
+    this.pieces = kept;
+    this.dl.received = kept.reduce((n, p) => n + p.to - p.from, 0);
+    this.dl.contributors = new Set(kept.map((p) => p.holder));
+    this.dl.digest = null;
+    for (const h of inDoubt) this.doubted.add(h);
+    this.note(lane.holder, 'gave digests: the ranges of ' + [...inDoubt].map((h) => h.slice(0, 6)).join(', ')
+      + ' are in doubt (' + again + ' ranges fetched again)');
+    this.busy = true;
+    try {
+      await this.dl.sink.forget(merged(kept));
+    } catch (e) {
+      this.busy = false;
+      this.fallBack([]);
+      this.retry();
+      return;
+    }
+    this.busy = false;
+    this.retry(true);
   }
 
   /** @returns {number} bytes per second over the current transfer */
@@ -342,22 +720,10 @@ export class PageFetch {
     return secs > 0 ? (this.dl.received - this.bytesAtStart) / secs : 0;
   }
 
-  // Who is to blame for a failed attempt: a liar is never asked again, a failed holder only until all
-  // have failed, and when several holders' bytes are mixed nobody can be blamed. Returns the culprit,
-  // or null when holders disagreed.
+  // Who is to blame for a failed attempt (bytes that do not verify: `mismatch`): a liar is never asked
+  // again, a failed holder only until all have failed. Returns the culprit, or null when holders disagreed.
   blame(result, peerId) {
     this.lastError = result.reason === 'error' ? result.code || 'error' : result.reason;
-    if (result.reason === 'mismatch') {
-      this.rejected++;
-      const from = result.contributors || [];
-      if (from.length > 1) {
-        this.noResume = true;
-        return null;
-      }
-      const liar = from.length ? from[0] : peerId;
-      this.addExcluded(this.liars, liar);
-      return liar;
-    }
     if (result.reason === 'size_conflict') {
       this.noResume = true;
       return null;
@@ -397,7 +763,7 @@ export class PageFetch {
   arm(ms, holder, reason) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      if (this.state !== 'waiting' || this.routedTo !== holder) return;
+      if (!this.asking() || this.routedTo !== holder) return;
       this.addExcluded(this.failed, holder);
       this.lastError = reason;
       // it answered but no path came up: say what the connection knows (a refused relay, no relay at all)
@@ -405,16 +771,16 @@ export class PageFetch {
       this.note(holder, reason === 'no_answer' ? 'did not answer within ' + ROUTED_WAIT_MS / 1000 + ' s'
         : trouble ? 'could not connect within ' + CONNECT_MS / 1000 + ' s: ' + trouble
           : 'answered, but no connection within ' + CONNECT_MS / 1000 + ' s');
-      this.report(holder, 'silent');
-      this.retry(true);
+      this.report(holder, 'silent', true);
+      this.gaveUp();
     }, ms);
   }
 
   // Tells the server that the holder it chose for us failed us, so that one holder failing many wanters
   // stops being chosen (docs/protocol.md "Fair routing"). Only that holder may be reported: the server
   // refuses a report of a peer it did not pair us with.
-  report(peerId, reason) {
-    if (reason && peerId === this.routedTo) this.send({ type: 'report', hash: this.hash, peer: peerId, reason });
+  report(peerId, reason, routed) {
+    if (reason && routed) this.send({ type: 'report', hash: this.hash, peer: peerId, reason });
   }
 
   // `waited`: the attempt already cost a clock's wait (a silent holder), which is pause enough; the backoff
@@ -437,15 +803,35 @@ export class PageFetch {
     this.attemptAt = performance.now();
     this.state = 'waiting';
     this.routedTo = null;
-    this.offerTaken = false;
-    this.signalledAt = null;
+    this.wantOut = false;
     // every holder but the liars failed once: give them another chance
     if (this.failed.size > 0 && this.failed.size + this.liars.size >= this.holders()) this.failed.clear();
-    const exclude = this.newestExcluded(this.maxExclude());
+    this.sendWant();
+    this.onUpdate();
+  }
+
+  // The holders asked now and those in doubt are left out first (each holder gets its own range), then
+  // the newest liars and failed holders, up to the server's cap.
+  sendWant() {
+    this.offerTaken = false;
+    this.signalledAt = null;
+    const max = this.maxExclude();
+    const exclude = [...new Set([...this.lanes.keys(), ...this.doubted, ...this.newestExcluded(max)])];
+    if (Number.isSafeInteger(max) && max >= 0 && exclude.length > max) exclude.length = max;
     const msg = { type: 'want', hash: this.hash };
     if (exclude.length) msg.exclude = exclude;
     // before the signaling connection is welcomed nothing is sent: `welcome` re-wants (Node#onWelcome)
     if (this.send(msg)) markOnce('want-sent');
-    this.onUpdate();
   }
+}
+
+/** @returns {number[][]} the pieces' ranges, sorted and merged where they touch */
+function merged(pieces) {
+  const out = [];
+  for (const p of [...pieces].sort((a, b) => a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && last[1] >= p.from) last[1] = Math.max(last[1], p.to);
+    else out.push([p.from, p.to]);
+  }
+  return out;
 }

@@ -376,8 +376,8 @@ export class Node extends EventTarget {
         }
         // a cluster node that cannot reach its Redis refused the want: ask again after the retry pause
         const fetch = msg.code === 'unavailable' ? this.fetches.get(msg.ref) : null;
-        if (fetch && fetch.state === 'waiting' && !fetch.routedTo) {
-          fetch.retry();
+        if (fetch) {
+          fetch.unavailable();
           break;
         }
         console.warn('signaling error', msg.code, msg.message, msg.ref || '');
@@ -425,14 +425,15 @@ export class Node extends EventTarget {
     }
     const hinted = isHash(channel.protocol) ? channel.protocol : null;
     let fetch = this.fetches.get(hinted || pairedHash);
-    if (!hinted && (!fetch || !fetch.accepts())) {
-      fetch = [...this.fetches.values()].find((f) => f.accepts());
+    if (!hinted && (!fetch || !fetch.accepts(peerId))) {
+      fetch = [...this.fetches.values()].find((f) => f.accepts(peerId));
     }
     if (!fetch || !fetch.attach(channel, peerId)) {
       channel.close();
       return;
     }
     const taken = fetch;
+    if (taken.holder !== peerId) return; // one more holder for a big page: the route shown is the first's
     taken.route = '';
     this.peers.route(peerId).then((route) => {
       if (taken.holder === peerId) taken.route = route;

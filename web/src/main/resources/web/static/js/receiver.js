@@ -1,8 +1,9 @@
-// The wanter's side of a `page` data channel (docs/protocol.md §2): send `get` from the verified-in-order
-// offset, accept one `header`, collect binary chunks as ArrayBuffers while hashing them incrementally,
-// and verify SHA-256 when the announced size is reached. Nothing unverified ever leaves this module.
+// The wanter's side of a `page` data channel (docs/protocol.md §2): send `get` for a range (by default
+// the rest of the page after the bytes held), accept one `header`, collect binary chunks as ArrayBuffers
+// while hashing them incrementally (or hand them to a worker that does), and verify SHA-256 once the page
+// is whole. Nothing unverified ever leaves this module.
 
-import { Sha256, toHex } from './sha256.js';
+import { Sha256, isHash, toHex } from './sha256.js';
 import { DISK_FROM, DiskSink, diskAvailable, workerAvailable } from './disk.js';
 
 const MAX_NAME = 255;
@@ -84,11 +85,19 @@ export class Download {
     if (this.received === 0 && !this.sink && this.size >= DISK_FROM && workerAvailable()) this.sink = new DiskSink(this.hash);
   }
 
-  /** Takes one chunk (a sink takes the buffer itself: the caller must not use it after). */
-  append(buf) {
+  /** Whether bytes may come in any order (several holders at once): only into a file. */
+  ranged() {
+    return !!this.sink && this.sink.onDisk;
+  }
+
+  /**
+   * Takes one chunk, which belongs at `at` (a sink takes the buffer itself: the caller must not use it
+   * after). Out of order only when `ranged()`.
+   */
+  write(buf, at) {
     this.received += buf.byteLength; // before a sink takes the buffer (detached, it has no length)
     if (this.sink) {
-      this.sink.append(buf);
+      this.sink.write(buf, at);
     } else {
       this.parts.push(buf);
       this.hasher.update(new Uint8Array(buf));
@@ -129,19 +138,28 @@ export class Download {
  * - 'size_conflict' (its `size` differs from the one announced by the senders of the kept bytes: we
  *   cannot tell who is wrong; the download has been reset);
  * - 'mismatch' (all bytes arrived and do not verify; `contributors` lists who sent them; the download
- *   has been reset).
+ *   has been reset, unless `keep`);
+ * - 'unneeded' (`range` had nothing to ask of this holder).
+ * With a `range`, `{ok: true, partial: true}` once that range is in while the page is not yet whole.
  * Never rejects. Closes the channel either way.
  * @param {RTCDataChannel} channel
  * @param {Download} dl
- * @param {{from?: string, openMs?: number, stallMs?: number, onProgress?: (dl: Download) => void}} [opts]
- *        `from` is the holder's peer id, recorded as a contributor of the bytes it sends
- * @returns {Promise<{ok: boolean, reason?: string, code?: string, size?: number, contributors?: string[]}>}
+ * @param {{from?: string, openMs?: number, stallMs?: number, onProgress?: (dl: Download) => void,
+ *          range?: () => ?Range, keep?: boolean, control?: object}} [opts]
+ *        `from` is the holder's peer id, recorded as a contributor of the bytes it sends; `range` says,
+ *        once the channel is open and earlier bytes are counted, what to ask this holder for (default: the
+ *        rest of the page after the bytes held), and null for nothing; `control.abort()` is set: it ends
+ *        the attempt at once ('aborted'), and no byte is taken after it
+ * @returns {Promise<{ok: boolean, partial?: boolean, reason?: string, code?: string, size?: number, contributors?: string[]}>}
  */
 export function receiveChannel(channel, dl, opts = {}) {
   const from = opts.from ?? '';
   const openMs = opts.openMs ?? 5000;
   const stallMs = opts.stallMs ?? STALL_MS;
   const onProgress = opts.onProgress ?? (() => {});
+  const rangeOf = opts.range ?? (() => new Range(dl.received, null));
+  /** @type {?Range} */
+  let range = null;
   channel.binaryType = 'arraybuffer';
   return new Promise((resolve) => {
     let settled = false;
@@ -162,6 +180,7 @@ export function receiveChannel(channel, dl, opts = {}) {
       clearTimeout(timer);
       timer = setTimeout(() => finish({ ok: false, reason }), ms);
     };
+    if (opts.control) opts.control.abort = () => finish({ ok: false, reason: 'aborted' });
     // every byte is in: no more stall clock while the last chunks are hashed (in a worker for a big page,
     // which may be seconds behind the channel), and the holder closing its channel meanwhile changes
     // nothing: the outcome is the hash's alone
@@ -175,7 +194,7 @@ export function receiveChannel(channel, dl, opts = {}) {
           finish({ ok: true });
         } else {
           const contributors = [...dl.contributors];
-          dl.reset();
+          if (!opts.keep) dl.reset();
           finish({ ok: false, reason: 'mismatch', contributors });
         }
       };
@@ -188,8 +207,13 @@ export function receiveChannel(channel, dl, opts = {}) {
       clearTimeout(timer);
       dl.ready.then(() => {
         if (settled) return;
-        channel.send(JSON.stringify({ type: 'get', hash: dl.hash, offset: dl.received }));
+        range = rangeOf();
+        if (!range) return finish({ ok: false, reason: 'unneeded' });
+        const get = { type: 'get', hash: dl.hash, offset: range.start };
+        if (range.asked !== null) get.end = range.asked;
+        channel.send(JSON.stringify(get));
         arm(stallMs, 'stalled');
+        return undefined;
       });
     };
     channel.addEventListener('close', () => {
@@ -210,11 +234,13 @@ export function receiveChannel(channel, dl, opts = {}) {
           return finish({ ok: false, reason: 'error', code: typeof msg.code === 'string' ? msg.code : '' });
         }
         if (!msg || msg.type !== 'header' || headerSeen) return finish({ ok: false, reason: 'protocol' });
-        const problem = checkHeader(msg, dl);
+        const problem = checkHeader(msg, dl, range);
         if (problem === 'size_conflict') dl.reset();
         if (problem) return finish({ ok: false, reason: problem, size: msg.size });
         headerSeen = true;
         dl.size = msg.size;
+        if (range.end === null) range.end = msg.size;
+        range.stop = msg.size;
         dl.chooseSink();
         if (typeof msg.name === 'string' && msg.name.length <= MAX_NAME && dl.name === undefined) dl.name = msg.name;
         if (typeof msg.mime === 'string' && msg.mime.length <= MAX_NAME && dl.mime === undefined) dl.mime = msg.mime;
@@ -223,13 +249,19 @@ export function receiveChannel(channel, dl, opts = {}) {
         return;
       }
       if (!headerSeen) return finish({ ok: false, reason: 'protocol' });
-      const buf = ev.data instanceof ArrayBuffer ? ev.data : null;
-      if (!buf || dl.received + buf.byteLength > dl.size) return finish({ ok: false, reason: 'protocol' });
-      if (buf.byteLength === 0) return;
-      dl.append(buf);
+      let buf = ev.data instanceof ArrayBuffer ? ev.data : null;
+      if (!buf || range.pos + buf.byteLength > range.stop) return finish({ ok: false, reason: 'protocol' });
+      if (buf.byteLength === 0 || range.pos >= range.end) return;
+      // another holder took over the rest of this range (fetcher.js): what comes past its new end is dropped
+      if (range.pos + buf.byteLength > range.end) buf = buf.slice(0, range.end - range.pos);
+      const at = range.pos;
+      range.pos += buf.byteLength;
+      dl.write(buf, at);
       dl.contributors.add(from);
       onProgress(dl);
       if (dl.received === dl.size) verify();
+      else if (range.pos === range.end) finish({ ok: true, partial: true });
+      return undefined;
     });
     if (channel.readyState === 'open') onOpen();
     else {
@@ -239,14 +271,98 @@ export function receiveChannel(channel, dl, opts = {}) {
   });
 }
 
-function checkHeader(msg, dl) {
-  if (msg.hash !== dl.hash || msg.offset !== dl.received || !Number.isSafeInteger(msg.size)) return 'protocol';
+/** A holder's time to answer `get_digests` for `bytes` in all (docs/protocol.md; Java `Timeouts.digestWaitMs`). */
+export function digestWaitMs(bytes) {
+  return 5000 + 1000 * Math.floor(bytes / (16 * 1024 * 1024));
+}
+
+/**
+ * Asks a holder, on a channel it opened, for the SHA-256 of each of `ranges` ([from, to) pairs, at most 64)
+ * of the page as it holds it, instead of bytes. Resolves `{ok: true, sha256}` (one lowercase hex digest per
+ * range, in order), or `{ok: false, reason, code?}` as `receiveChannel` does ('timeout', 'closed', 'error',
+ * 'protocol'). Never rejects; closes the channel either way.
+ * @param {RTCDataChannel} channel
+ * @param {string} hash
+ * @param {number[][]} ranges
+ * @param {{openMs?: number}} [opts]
+ * @returns {Promise<{ok: boolean, sha256?: string[], reason?: string, code?: string}>}
+ */
+export function askDigests(channel, hash, ranges, opts = {}) {
+  const waitMs = digestWaitMs(ranges.reduce((n, [from, to]) => n + to - from, 0));
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer = null;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        channel.close();
+      } catch (e) {
+        // already closed
+      }
+      resolve(result);
+    };
+    const ask = () => {
+      clearTimeout(timer);
+      channel.send(JSON.stringify({ type: 'get_digests', hash, ranges }));
+      timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), waitMs);
+    };
+    channel.addEventListener('close', () => finish({ ok: false, reason: 'closed' }));
+    channel.addEventListener('message', (ev) => {
+      let msg = null;
+      try {
+        msg = typeof ev.data === 'string' ? JSON.parse(ev.data) : null;
+      } catch (e) {
+        // falls through to 'protocol'
+      }
+      if (msg && msg.type === 'error') return finish({ ok: false, reason: 'error', code: typeof msg.code === 'string' ? msg.code : '' });
+      const fine = msg && msg.type === 'digests' && msg.hash === hash && Array.isArray(msg.sha256)
+        && msg.sha256.length === ranges.length && msg.sha256.every(isHash);
+      return finish(fine ? { ok: true, sha256: msg.sha256 } : { ok: false, reason: 'protocol' });
+    });
+    if (channel.readyState === 'open') ask();
+    else {
+      channel.addEventListener('open', ask);
+      timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), opts.openMs ?? 5000);
+    }
+  });
+}
+
+/**
+ * What one holder is asked for: bytes [start, end) (`end` null until a header tells the size), `asked` the
+ * `end` sent in the `get` (null: the rest of the page). `pos` is the next byte expected; `end` may be
+ * moved down while bytes come (another holder takes the rest), `stop` is where the holder's header says its
+ * bytes end: a byte past it is a lie.
+ */
+export class Range {
+  /**
+   * @param {number} start
+   * @param {?number} end
+   * @param {?number} [asked]
+   */
+  constructor(start, end, asked = null) {
+    this.start = start;
+    this.pos = start;
+    this.end = end;
+    this.asked = asked;
+    this.stop = Infinity;
+  }
+
+  /** @returns {number} bytes still to come (0 while the end is unknown) */
+  remaining() {
+    return this.end === null ? 0 : this.end - this.pos;
+  }
+}
+
+function checkHeader(msg, dl, range) {
+  if (msg.hash !== dl.hash || msg.offset !== range.start || !Number.isSafeInteger(msg.size)) return 'protocol';
   // the link says how big the page is (kept bytes all come from holders that agreed): this holder lies
   if (dl.expected !== null && msg.size !== dl.expected) return 'wrong_size';
   // bytes are kept from earlier holders (else the fetch would have forgotten their size): one of them,
   // or this holder, is wrong about the page, and nothing tells which
   if (dl.size !== null && msg.size !== dl.size) return 'size_conflict';
-  if (msg.size < dl.received) return 'protocol';
+  if (msg.size < range.start || (range.end !== null && msg.size < range.end)) return 'protocol';
   if (dl.expected === null && msg.size > dl.maxSize) return 'too_large';
   return null;
 }

@@ -4,17 +4,21 @@
 // thread or its heap. Where OPFS is missing (or refused), the chunks are kept in this worker's memory.
 // A file being shared is read, hashed and copied here the same way ('import').
 // A page that may be resumed after a reload is written to `partial/<hash>` instead (disk.js says when).
-// Messages are handled one at a time, in order.
+// A page from several holders at once arrives in ranges: each chunk is written at its place, and the page
+// is hashed in order from its first byte, reading back what came ahead of that point once the bytes
+// before it are in. Messages are handled one at a time, in order.
 
 import { Sha256, hasWebCrypto, toHex } from './sha256.js';
 
 let file = null; // { handle, access } while writing to OPFS
 let parts = null; // the in-memory fallback
-const hasher = new Sha256(); // one worker per page: a failed page's worker is discarded, not reset
+let hasher = new Sha256(); // of [0, front): restarted only when ranges are dropped (`forget`)
 /** The digest of an imported file WebCrypto hashed whole (then `hasher` saw none of it) */
 let known = null;
 const WHOLE_MAX = 128 * 1024 * 1024;
-let position = 0;
+/** Bytes [0, front) are hashed; `ahead` holds the ranges [from, to) written past it, sorted, disjoint. */
+let front = 0;
+let ahead = [];
 const WRITE_BYTES = 1024 * 1024;
 /**
  * Bytes not yet written, copied into one buffer made once and written when full: fewer, larger OPFS
@@ -38,7 +42,7 @@ async function drain() {
   while (queue.length) {
     const msg = queue.shift();
     try {
-      if (msg.op === 'write') write(msg.buf);
+      if (msg.op === 'write') write(msg.buf, msg.at);
       else await handle(msg);
     } catch (e) {
       console.error('recv-worker', msg.op, String(e));
@@ -48,24 +52,34 @@ async function drain() {
   draining = false;
 }
 
-function write(buf) {
+/** A chunk at `at` (default: right after the bytes before it, as an import or one holder sends them). */
+function write(buf, at = front) {
   const bytes = new Uint8Array(buf);
-  hasher.update(bytes);
-  store(bytes);
+  // only on disk: the memory fallback takes one holder at a time, in order (fetcher.js)
+  if (at !== front && !file) throw new Error('bytes out of order without a file');
+  store(bytes, at); // before `front` moves: a flush tells the front, which must be on disk by then
+  if (at === front) {
+    hasher.update(bytes);
+    front += bytes.byteLength;
+  } else {
+    note(at, at + bytes.byteLength);
+  }
+  if (ahead.length && ahead[0][0] <= front) catchUp();
 }
 
-/** Keeps bytes already hashed: after the ones before them, on disk (in batches) or in memory. */
-function store(bytes) {
-  position += bytes.byteLength;
+/** Keeps bytes: on disk at `at` (in batches of consecutive bytes), or in memory after the ones before. */
+function store(bytes, at) {
   if (!file) {
     parts.push(bytes);
     return;
   }
-  for (let at = 0; at < bytes.byteLength;) {
-    const n = Math.min(WRITE_BYTES - batched, bytes.byteLength - at);
-    batch.set(bytes.subarray(at, at + n), batched);
+  if (batched > 0 && batchAt + batched !== at) flush();
+  if (batched === 0) batchAt = at;
+  for (let i = 0; i < bytes.byteLength;) {
+    const n = Math.min(WRITE_BYTES - batched, bytes.byteLength - i);
+    batch.set(bytes.subarray(i, i + n), batched);
     batched += n;
-    at += n;
+    i += n;
     if (batched === WRITE_BYTES) flush();
   }
 }
@@ -75,6 +89,48 @@ function flush() {
   file.access.write(batch.subarray(0, batched), { at: batchAt });
   batchAt += batched;
   batched = 0;
+  // the page has holes: how far it is whole is what a reload could resume from (disk.js)
+  if (ahead.length) self.postMessage({ front });
+}
+
+/** The bytes ahead that now join the hashed ones are read back and hashed; the new front is told. */
+function catchUp() {
+  flush();
+  while (ahead.length && ahead[0][0] <= front) {
+    const [from, to] = ahead.shift();
+    if (to > front) readInto(front, to, (bytes) => hasher.update(bytes));
+    front = Math.max(front, to);
+  }
+  self.postMessage({ front });
+}
+
+/** Adds [from, to) to `ahead`, merged with a range it continues (a holder's bytes come in order). */
+function note(from, to) {
+  let i = ahead.findIndex((r) => r[1] >= from);
+  if (i >= 0 && ahead[i][1] === from && ahead[i][0] <= from) {
+    ahead[i][1] = to;
+  } else {
+    if (i < 0) i = ahead.length;
+    else if (ahead[i][0] < from) i++;
+    ahead.splice(i, 0, [from, to]);
+  }
+  if (i + 1 < ahead.length && ahead[i + 1][0] <= ahead[i][1]) {
+    ahead[i][1] = Math.max(ahead[i][1], ahead[i + 1][1]);
+    ahead.splice(i + 1, 1);
+  }
+}
+
+let block = null;
+
+/** Reads [from, to) of the file back, a block at a time. */
+function readInto(from, to, use) {
+  block = block || new Uint8Array(WRITE_BYTES);
+  for (let at = from; at < to;) {
+    const n = file.access.read(block.subarray(0, Math.min(WRITE_BYTES, to - at)), { at });
+    if (n <= 0) throw new Error('the page\'s file ends at ' + at + ', before ' + to);
+    use(block.subarray(0, n));
+    at += n;
+  }
 }
 
 /**
@@ -106,7 +162,7 @@ function rehash(access, upTo) {
     hasher.update(block.subarray(0, n));
     at += n;
   }
-  position = size;
+  front = size;
   batchAt = size;
   return size;
 }
@@ -129,7 +185,7 @@ async function handle(msg) {
       } catch (e) {
         parts = [];
       }
-      self.postMessage({ id: msg.id, resumed });
+      self.postMessage({ id: msg.id, resumed, disk: !!file });
       return;
     }
     case 'import': {
@@ -140,20 +196,42 @@ async function handle(msg) {
       if (msg.file.size <= WHOLE_MAX && hasWebCrypto()) {
         const whole = await msg.file.arrayBuffer();
         known = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', whole)));
-        store(new Uint8Array(whole));
+        store(new Uint8Array(whole), 0);
+        front = whole.byteLength; // hashed: `known`
         self.postMessage({ id: msg.id });
         return;
       }
       const SLICE = 4 * 1024 * 1024;
       for (let at = 0; at < msg.file.size; at += SLICE) {
         write(await msg.file.slice(at, at + SLICE).arrayBuffer());
-        self.postMessage({ progress: position });
+        self.postMessage({ progress: front });
       }
       self.postMessage({ id: msg.id });
       return;
     }
     case 'digest':
       self.postMessage({ id: msg.id, hex: known ?? hasher.hex() });
+      return;
+    case 'digests': {
+      // the SHA-256 of each range [from, to) as stored: what each holder sent, or what the page holds there
+      flush();
+      const hex = msg.ranges.map(([from, to]) => {
+        const h = new Sha256();
+        readInto(from, to, (bytes) => h.update(bytes));
+        return h.hex();
+      });
+      self.postMessage({ id: msg.id, hex });
+      return;
+    }
+    case 'forget':
+      // some ranges are dropped, to be written again: the page is hashed again from 0, the kept ranges
+      // (msg.kept, sorted, disjoint) read back as the front reaches them
+      flush();
+      hasher = new Sha256();
+      front = 0;
+      ahead = msg.kept.map((r) => [r[0], r[1]]);
+      if (ahead.length && ahead[0][0] === 0) catchUp();
+      self.postMessage({ id: msg.id });
       return;
     case 'finish': {
       // the bytes as a Blob: an OPFS file once its handle is closed (nothing copied), or the kept chunks.

@@ -417,7 +417,7 @@ export class Ui {
       status = 'Connecting to the signaling server…';
     } else if (fetch && fetch.state === 'receiving') {
       state = 'receiving';
-      status = 'Receiving from holder ' + shortId(fetch.holder) + (fetch.route ? ' (' + fetch.route + ')' : '') + '…';
+      status = 'Receiving from ' + senders(fetch) + (fetch.route ? ' (' + fetch.route + ')' : '') + '…';
     } else if (counts && counts.holders === 0) {
       state = 'nobody';
       status = 'No one holds this page right now (0 online). Keep this tab open: it appears here as soon as a holder comes back.';
@@ -438,6 +438,9 @@ export class Ui {
       status = 'Asking the server for a holder' + (counts && counts.holders > 0 ? ' (' + counts.holders + ' online)' : '') + '…';
     }
     view.dataset.state = state;
+    // who sent the page, and who was found to have lied about its ranges (peer ids, for tests and ?debug)
+    view.dataset.sources = fetch ? [...fetch.sources.keys()].join(' ') : '';
+    view.dataset.named = fetch ? fetch.named.map((n) => n.holder).join(' ') : '';
     $('cancelled-box').hidden = state !== 'cancelled';
     // while reconnecting the counts are the last ones known: shown greyed, not as news
     view.dataset.connection = node.connection;
@@ -517,7 +520,7 @@ export class Ui {
     const on = !!fetch && !!fetch.holder && (fetch.state === 'receiving' || fetch.state === 'done');
     el.hidden = !on;
     if (!on) return;
-    const parts = [(fetch.state === 'done' ? 'From' : 'Receiving from') + ' holder ' + shortId(fetch.holder)];
+    const parts = [(fetch.state === 'done' ? 'From ' : 'Receiving from ') + senders(fetch)];
     if (fetch.route) parts.push(fetch.route);
     if (fetch.firstByteAt) parts.push('first byte after ' + Math.round(fetch.firstByteAt - fetch.startedAt) + ' ms');
     // a speed over a few kilobytes measures the round trip, not the path
@@ -554,7 +557,7 @@ export class Ui {
     if (box.hidden) return;
     let from = page ? 'You created or shared this page here.' : 'Not received yet.';
     if (fetch && fetch.state === 'done' && fetch.holder) {
-      from = 'Got it from holder ' + shortId(fetch.holder) + (fetch.route ? ' · ' + fetch.route : '');
+      from = 'Got it from ' + senders(fetch) + (fetch.route ? ' · ' + fetch.route : '');
     }
     if ($('net-from').textContent !== from) $('net-from').textContent = from;
     const to = this.node.servedTo.get(hash);
@@ -837,6 +840,12 @@ function timeLeft(bytes, bytesPerSecond, elapsedMs) {
 }
 
 /** A peer id as people see it: its first characters. */
+/** 'holder 1a2b3c…', or '3 holders' while (or when) a big page comes from several at once. */
+function senders(fetch) {
+  const n = fetch.state === 'done' ? fetch.sources.size : fetch.lanes.size;
+  return n > 1 ? n + ' holders' : 'holder ' + shortId(fetch.holder);
+}
+
 function shortId(id) {
   return id ? String(id).slice(0, 6) + '…' : 'unknown';
 }

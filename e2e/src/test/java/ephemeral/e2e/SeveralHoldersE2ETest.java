@@ -1,0 +1,114 @@
+package ephemeral.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import ephemeral.e2e.Browsers.Kind;
+import ephemeral.protocol.Sha256;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A browser fetches a big page from several holders at once (docs/protocol.md "Several holders at once").
+ * The holders are tabs of the other browser running the product's Node over a store that reads 1 MiB per
+ * 100 ms, so a page takes seconds from one holder and the visitor has time to bring in the other two.
+ * <ul>
+ *   <li>three honest holders: each sends a range, together about the page once, and it verifies;</li>
+ *   <li>one of three lies about every byte: the page does not verify, another holder's digests locate the
+ *   liar's ranges, only those come again, and the visitor names the liar (and only it).</li>
+ * </ul>
+ */
+class SeveralHoldersE2ETest extends BrowserE2E {
+    private static final int SIZE = 16 << 20;
+    private static final int MIB = 1 << 20;
+
+    private static byte[] pattern() {
+        byte[] b = new byte[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            b[i] = (byte) (i * 31 + (i >>> 13));
+        }
+        return b;
+    }
+
+    @Test
+    void threeHoldersEachSendARange() {
+        run(Kind.FIREFOX, false);
+    }
+
+    @Test
+    void aLiarAmongThreeCostsOnlyItsRanges() {
+        run(Kind.CHROMIUM, true);
+    }
+
+    private void run(Kind visitorKind, boolean oneLies) {
+        String hash = Sha256.of(pattern());
+        BrowserContext context = browsers.newContext(visitorKind.other());
+        try {
+            List<Page> holders = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                holders.add(holder(context, hash, oneLies && i == 2));
+            }
+            List<String> ids = holders.stream().map(h -> (String) h.evaluate("() => window.holder.signaling.peerId")).toList();
+            AppPage visitor = AppPage.in(browsers, visitorKind).open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
+            visitor.waitState("shown");
+            Page page = visitor.page();
+            Set<String> sources = words(page.locator("#page-view").getAttribute("data-sources"));
+            Set<String> named = words(page.locator("#page-view").getAttribute("data-named"));
+            long[] read = holders.stream().mapToLong(h -> ((Number) h.evaluate("() => window.bytesRead")).longValue()).toArray();
+            String figures = "sources " + sources + ", named " + named + ", read by each holder " + Arrays.toString(read);
+            System.out.println("several holders (" + (oneLies ? "one lies" : "honest") + "): " + figures);
+            if (visitorKind == Kind.CHROMIUM) {
+                assertEquals(hash, visitor.downloadedSha256());
+            }
+            long total = Arrays.stream(read).sum();
+            if (oneLies) {
+                assertEquals(Set.of(ids.get(2)), named, "the liar, and only it, is named: " + figures);
+                assertTrue(!sources.contains(ids.get(2)), "none of the liar's bytes are in the page: " + figures);
+                // its ranges come again from the others, read once more by whoever gave the digests
+                assertTrue(total <= 2L * SIZE + read[2] + 4L * MIB, figures);
+            } else {
+                assertEquals(new TreeSet<>(ids), sources, "every holder sent a range: " + figures);
+                // a holder whose range was cut sends on past the cut until the visitor closes its channel there:
+                // what its queue and the visitor's receive window hold (a few MiB per cut, whatever the page's
+                // size); three whole copies would be 3 × the page
+                assertTrue(total <= SIZE + SIZE * 3 / 4, figures);
+                assertEquals(Set.of(), named, figures);
+            }
+            visitor.close();
+        } finally {
+            context.close();
+        }
+    }
+
+    /** A holder tab whose store reads the page (or, lying, every byte inverted) at 1 MiB per 100 ms. */
+    private Page holder(BrowserContext context, String hash, boolean lies) {
+        Page holder = context.newPage();
+        holder.navigate(server.baseUrl() + "/healthz");
+        ScriptedHolder.start(holder, ScriptedHolder.onePage("(() => {"
+                + " const bytes = new Uint8Array(args.size);"
+                + " for (let i = 0; i < bytes.length; i++) bytes[i] = ((i * 31 + (i >>> 13)) & 255) ^ (args.lies ? 255 : 0);"
+                + " const real = new Blob([bytes]); window.bytesRead = 0;"
+                + " return { size: real.size, slice: (a, b) => ({ arrayBuffer: () => new Promise((resolve) => {"
+                + "   window.bytesRead += b - a;"
+                + "   setTimeout(() => resolve(real.slice(a, b).arrayBuffer()), 100 * (b - a) / 1048576); }) }) }; })()"),
+                Map.of("hash", hash, "size", SIZE, "lies", lies), "");
+        return holder;
+    }
+
+    private static Set<String> words(String attr) {
+        Set<String> out = new TreeSet<>();
+        for (String w : (attr == null ? "" : attr).split(" ")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+}
