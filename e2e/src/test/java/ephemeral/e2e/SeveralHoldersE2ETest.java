@@ -1,10 +1,12 @@
 package ephemeral.e2e;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import ephemeral.e2e.Browsers.Kind;
 import ephemeral.protocol.Sha256;
 import java.util.ArrayList;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>three honest holders: each sends a range, together about the page once, and it verifies;</li>
  *   <li>one of three lies about every byte: the page does not verify, another holder's digests locate the
- *   liar's ranges, only those come again, and the visitor names the liar (and only it).</li>
+ *   liar's ranges, only those come again, and the visitor names the liar (and only it);</li>
+ *   <li>a reload while three holders send: the page's file has holes, and the new tab resumes from how far it
+ *   is whole from its first byte (kept in localStorage), then verifies.</li>
  * </ul>
  */
 class SeveralHoldersE2ETest extends BrowserE2E {
@@ -50,13 +54,14 @@ class SeveralHoldersE2ETest extends BrowserE2E {
     private void run(Kind visitorKind, boolean oneLies) {
         String hash = Sha256.of(pattern());
         BrowserContext context = browsers.newContext(visitorKind.other());
+        AppPage visitor = AppPage.in(browsers, visitorKind);
         try {
             List<Page> holders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                holders.add(holder(context, hash, oneLies && i == 2));
+                holders.add(holder(context, hash, oneLies && i == 2, 100));
             }
             List<String> ids = holders.stream().map(h -> (String) h.evaluate("() => window.holder.signaling.peerId")).toList();
-            AppPage visitor = AppPage.in(browsers, visitorKind).open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
+            visitor.open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
             visitor.waitState("shown");
             Page page = visitor.page();
             Set<String> sources = words(page.locator("#page-view").getAttribute("data-sources"));
@@ -81,14 +86,42 @@ class SeveralHoldersE2ETest extends BrowserE2E {
                 assertTrue(total <= SIZE + SIZE * 3 / 4, figures);
                 assertEquals(Set.of(), named, figures);
             }
-            visitor.close();
         } finally {
+            visitor.close();
             context.close();
         }
     }
 
-    /** A holder tab whose store reads the page (or, lying, every byte inverted) at 1 MiB per 100 ms. */
-    private Page holder(BrowserContext context, String hash, boolean lies) {
+    @Test
+    void aReloadWhileThreeHoldersSendResumesFromTheWholeFront() {
+        String hash = Sha256.of(pattern());
+        BrowserContext context = browsers.newContext(Kind.FIREFOX);
+        AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
+        try {
+            for (int i = 0; i < 3; i++) {
+                holder(context, hash, false, 400); // ~2.5 MiB/s each: seconds to reload in
+            }
+            visitor.open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
+            Page page = visitor.page();
+            String front = "() => Number(localStorage.getItem('ephemeral-partial-front-" + hash + "') ?? -1)";
+            Waits.until("the page has holes and a whole front of 2 MiB", java.time.Duration.ofSeconds(30),
+                    () -> ((Number) page.evaluate(front)).longValue() >= 2 * MIB);
+            page.reload();
+            visitor.waitConnected();
+            // "Resuming at …" until bytes flow, then "… · resumed at …"
+            assertThat(page.locator("#progress-text")).containsText(java.util.regex.Pattern.compile("(Resuming|resumed) at [0-9.]+ MB"),
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+            visitor.waitState("shown", 60_000);
+            assertEquals(hash, visitor.downloadedSha256());
+            assertEquals(-1L, ((Number) page.evaluate(front)).longValue(), "the record goes with the partial page");
+        } finally {
+            visitor.close();
+            context.close();
+        }
+    }
+
+    /** A holder tab whose store reads the page (or, lying, every byte inverted) at 1 MiB per {@code msPerMiB}. */
+    private Page holder(BrowserContext context, String hash, boolean lies, int msPerMiB) {
         Page holder = context.newPage();
         holder.navigate(server.baseUrl() + "/healthz");
         ScriptedHolder.start(holder, ScriptedHolder.onePage("(() => {"
@@ -97,8 +130,8 @@ class SeveralHoldersE2ETest extends BrowserE2E {
                 + " const real = new Blob([bytes]); window.bytesRead = 0;"
                 + " return { size: real.size, slice: (a, b) => ({ arrayBuffer: () => new Promise((resolve) => {"
                 + "   window.bytesRead += b - a;"
-                + "   setTimeout(() => resolve(real.slice(a, b).arrayBuffer()), 100 * (b - a) / 1048576); }) }) }; })()"),
-                Map.of("hash", hash, "size", SIZE, "lies", lies), "");
+                + "   setTimeout(() => resolve(real.slice(a, b).arrayBuffer()), args.ms * (b - a) / 1048576); }) }) }; })()"),
+                Map.of("hash", hash, "size", SIZE, "lies", lies, "ms", msPerMiB), "");
         return holder;
     }
 

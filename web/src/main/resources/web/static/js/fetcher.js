@@ -411,7 +411,10 @@ export class PageFetch {
       stallMs: STALL_MS,
       keep: true,
       control: lane.control,
-      range: () => (lane.range = this.assign(lane)),
+      range: () => {
+        if (first) this.bytesAtStart = this.dl.received; // an earlier visit's bytes are counted by now
+        return (lane.range = this.assign(lane));
+      },
       onProgress: () => {
         if (!this.firstByteAt) this.firstByteAt = performance.now();
         this.more();
