@@ -44,12 +44,15 @@ final class BigPageBench {
         try {
             // -Dbench.bigpages=chromium,resume runs only those parts (the whole takes minutes)
             String only = System.getProperty("bench.bigpages", "");
-            List<String> parts = List.of((only.isBlank() ? "java,several,chromium,resume" : only).split(","));
+            List<String> parts = List.of((only.isBlank() ? "java,several,browser-several,chromium,resume" : only).split(","));
             if (parts.contains("java")) {
                 figures.addAll(java(base, dir, scale.bigJavaBytes()));
             }
             if (parts.contains("several")) {
                 figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
+            }
+            if (parts.contains("browser-several")) {
+                figures.addAll(browserSeveral(base, dir, Math.max(16L << 20, scale.severalHoldersBytes() / 2)));
             }
             if (parts.contains("chromium")) {
                 figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
@@ -194,6 +197,71 @@ final class BigPageBench {
             }
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Three Java holders → one Chromium tab against one Java holder, in the same run: each twice, alternating
+     * (the two extra holders are started for the three-holder rounds and stopped after), each round in a
+     * fresh browser context. How many holders the page came from is the tab's own count ({@code data-sources}).
+     */
+    private static List<Figure> browserSeveral(String base, Path dir, long size) throws Exception {
+        System.out.println("  measuring a " + human(size) + " page, three Java holders → one Chromium tab …");
+        Path file = dir.resolve("browser-several.bin");
+        String hash = RandomFiles.write(file, size, 31);
+        PeerConfig config = PeerConfig.defaults().withServer(base).withMaxPageBytes(size + (1 << 20));
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        int used = 0;
+        double longest = 0;
+        try (PeerNode first = PeerNode.start(config); Browsers browsers = Browsers.create()) {
+            first.share(file);
+            for (int round = 0; round < 4; round++) {
+                int holders = round % 2 == 0 ? 1 : 3;
+                List<PeerNode> more = new ArrayList<>();
+                try {
+                    for (int i = 1; i < holders; i++) {
+                        PeerNode extra = PeerNode.start(config);
+                        more.add(extra);
+                        extra.share(file);
+                    }
+                    BrowserContext context = browsers.newContext(Browsers.Kind.CHROMIUM);
+                    context.addInitScript(LONG_TASKS);
+                    Page tab = context.newPage();
+                    long t0 = System.nanoTime();
+                    tab.navigate(base + "/" + hash + "#name=several.bin&n=" + size);
+                    waitShowing(tab, "() => document.getElementById('page-view').dataset.state === 'shown'", null,
+                            "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
+                            20);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    String sources = (String) tab.evaluate("() => document.getElementById('page-view').dataset.sources");
+                    int from = sources == null || sources.isBlank() ? 0 : sources.trim().split(" ").length;
+                    best[holders == 1 ? 0 : 1] = Math.min(best[holders == 1 ? 0 : 1], seconds);
+                    if (holders == 3) {
+                        used = Math.max(used, from);
+                        longest = Math.max(longest, longest(tab, 0));
+                    }
+                    System.out.printf("  %d holder(s) online: %.1f s, from %d%n", holders, seconds, from);
+                    context.close();
+                } finally {
+                    for (PeerNode extra : more) {
+                        extra.close();
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        return List.of(
+                Figure.info("bigpages.browser_several.size", size / 1048576.0, "MiB"),
+                Figure.info("bigpages.browser_several.one_holder_mib_per_s", size / 1048576.0 / best[0], "MiB/s")
+                        .withNote("one Java holder online, best of 2: link opened → page verified and shown"),
+                Figure.info("bigpages.browser_several.three_holders_mib_per_s", size / 1048576.0 / best[1], "MiB/s")
+                        .withNote("three Java holders online, best of 2, same run"),
+                Figure.info("bigpages.browser_several.speedup", best[0] / best[1], "×")
+                        .withNote("three holders against one; the holders, the server and Chromium share this machine's cores"),
+                Figure.atLeast("bigpages.browser_several.holders_used", used, "holders", 3)
+                        .withNote("holders whose bytes are in the page, as the tab counts them"),
+                Figure.info("bigpages.browser_several.longest_task", longest, "ms")
+                        .withNote("longest main-thread task of the receiving tab in the three-holder rounds"));
     }
 
     /** The holders get's log line names: "… bytes verified from a…, b…, c… in …". */

@@ -627,7 +627,7 @@ export class PageFetch {
       this.retry();
       return;
     }
-    this.note(null, 'bytes from ' + from.length + ' holders do not match the address');
+    const failed = 'bytes from ' + from.length + ' holders do not match the address';
     const pieces = this.pieces;
     const locate = !this.located && !from.includes(EARLIER) && this.dl.ranged() && pieces.length <= MAX_DIGEST_RANGES;
     this.busy = true;
@@ -643,8 +643,9 @@ export class PageFetch {
     if (locate && digests) {
       this.located = true;
       this.locating = hashed;
-      this.note(null, 'asking another holder for the digests of the ranges');
+      this.note(null, failed + '; asking another holder for the digests of their ranges');
     } else {
+      this.note(null, failed + '; asking for the page again, from one holder');
       this.fallBack(hashed);
     }
     this.retry();

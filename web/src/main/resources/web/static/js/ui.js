@@ -424,7 +424,9 @@ export class Ui {
     } else if (fetch && fetch.state === 'retrying' || fetch && fetch.lastHolder && !fetch.routedTo) {
       // the pause before asking again (it grows with each failure, up to a few seconds)
       state = 'waiting';
-      status = fetch.lastHolder ? lastFailure(fetch) + '; asking another…' : 'A holder could not send it; asking again in a moment…';
+      status = fetch.lastHolder ? lastFailure(fetch) + '; asking another…'
+        : fetch.lastWhy ? fetch.lastWhy.charAt(0).toUpperCase() + fetch.lastWhy.slice(1) + '…' // no one holder to name
+          : 'A holder could not send it; asking again in a moment…';
     } else if (fetch && fetch.routedTo) {
       state = 'waiting';
       const same = fetch.lastHolder === fetch.routedTo;
@@ -544,7 +546,7 @@ export class Ui {
     if (list.childElementCount === fetch.attempts.length) return;
     list.replaceChildren(...fetch.attempts.map((a) => {
       const li = document.createElement('li');
-      li.textContent = 'holder ' + shortId(a.holder) + ': ' + a.outcome + ' (at ' + (a.at / 1000).toFixed(2) + ' s, took ' + a.ms + ' ms)';
+      li.textContent = (a.holder ? 'holder ' + shortId(a.holder) + ': ' : '') + a.outcome + ' (at ' + (a.at / 1000).toFixed(2) + ' s, took ' + a.ms + ' ms)';
       return li;
     }));
   }
