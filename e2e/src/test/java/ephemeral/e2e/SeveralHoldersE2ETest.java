@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  *   <li>three honest holders: each sends a range, together about the page once, and it verifies;</li>
  *   <li>one of three lies about every byte: the page does not verify, another holder's digests locate the
  *   liar's ranges, only those come again, and the visitor names the liar (and only it);</li>
+ *   <li>one of three stops sending half-way through its range: the rest of its range goes to the others,
+ *   and the page verifies from what all three sent;</li>
  *   <li>a reload while three holders send: the page's file has holes, and the new tab resumes from how far it
  *   is whole from its first byte (kept in localStorage), then verifies.</li>
  * </ul>
@@ -41,24 +43,32 @@ class SeveralHoldersE2ETest extends BrowserE2E {
         return b;
     }
 
+    private enum Third { HONEST, LIES, STALLS }
+
     @Test
     void threeHoldersEachSendARange() {
-        run(Kind.FIREFOX, false);
+        run(Kind.FIREFOX, Third.HONEST);
     }
 
     @Test
     void aLiarAmongThreeCostsOnlyItsRanges() {
-        run(Kind.CHROMIUM, true);
+        run(Kind.CHROMIUM, Third.LIES);
     }
 
-    private void run(Kind visitorKind, boolean oneLies) {
+    @Test
+    void aHolderThatStallsLeavesItsRangeToTheOthers() {
+        run(Kind.CHROMIUM, Third.STALLS);
+    }
+
+    private void run(Kind visitorKind, Third third) {
+        boolean oneLies = third == Third.LIES;
         String hash = Sha256.of(pattern());
         BrowserContext context = browsers.newContext(visitorKind.other());
         AppPage visitor = AppPage.in(browsers, visitorKind);
         try {
             List<Page> holders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                holders.add(holder(context, hash, oneLies && i == 2, 100));
+                holders.add(holder(context, hash, i < 2 ? Third.HONEST : third, 100));
             }
             List<String> ids = holders.stream().map(h -> (String) h.evaluate("() => window.holder.signaling.peerId")).toList();
             visitor.open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
@@ -68,7 +78,7 @@ class SeveralHoldersE2ETest extends BrowserE2E {
             Set<String> named = words(page.locator("#page-view").getAttribute("data-named"));
             long[] read = holders.stream().mapToLong(h -> ((Number) h.evaluate("() => window.bytesRead")).longValue()).toArray();
             String figures = "sources " + sources + ", named " + named + ", read by each holder " + Arrays.toString(read);
-            System.out.println("several holders (" + (oneLies ? "one lies" : "honest") + "): " + figures);
+            System.out.println("several holders (third " + third + "): " + figures);
             if (visitorKind == Kind.CHROMIUM) {
                 assertEquals(hash, visitor.downloadedSha256());
             }
@@ -78,6 +88,10 @@ class SeveralHoldersE2ETest extends BrowserE2E {
                 assertTrue(!sources.contains(ids.get(2)), "none of the liar's bytes are in the page: " + figures);
                 // its ranges come again from the others, read once more by whoever gave the digests
                 assertTrue(total <= 2L * SIZE + read[2] + 4L * MIB, figures);
+            } else if (third == Third.STALLS) {
+                assertTrue(sources.contains(ids.get(2)), "what the staller sent before it stopped is kept: " + figures);
+                assertTrue(sources.containsAll(ids.subList(0, 2)), figures);
+                assertEquals(Set.of(), named, "stalling is no lie: " + figures);
             } else {
                 assertEquals(new TreeSet<>(ids), sources, "every holder sent a range: " + figures);
                 // a holder whose range was cut sends on past the cut until the visitor closes its channel there:
@@ -99,7 +113,7 @@ class SeveralHoldersE2ETest extends BrowserE2E {
         AppPage visitor = AppPage.in(browsers, Kind.CHROMIUM);
         try {
             for (int i = 0; i < 3; i++) {
-                holder(context, hash, false, 400); // ~2.5 MiB/s each: seconds to reload in
+                holder(context, hash, Third.HONEST, 400); // ~2.5 MiB/s each: seconds to reload in
             }
             visitor.open(server.baseUrl() + "/" + hash + "#name=big.bin&n=" + SIZE);
             Page page = visitor.page();
@@ -120,8 +134,11 @@ class SeveralHoldersE2ETest extends BrowserE2E {
         }
     }
 
-    /** A holder tab whose store reads the page (or, lying, every byte inverted) at 1 MiB per {@code msPerMiB}. */
-    private Page holder(BrowserContext context, String hash, boolean lies, int msPerMiB) {
+    /**
+     * A holder tab whose store reads the page at 1 MiB per {@code msPerMiB}: as it is, with every byte
+     * inverted ({@code LIES}), or never again once it read 2 MiB ({@code STALLS}: its sender waits forever).
+     */
+    private Page holder(BrowserContext context, String hash, Third kind, int msPerMiB) {
         Page holder = context.newPage();
         holder.navigate(server.baseUrl() + "/healthz");
         ScriptedHolder.start(holder, ScriptedHolder.onePage("(() => {"
@@ -129,9 +146,10 @@ class SeveralHoldersE2ETest extends BrowserE2E {
                 + " for (let i = 0; i < bytes.length; i++) bytes[i] = ((i * 31 + (i >>> 13)) & 255) ^ (args.lies ? 255 : 0);"
                 + " const real = new Blob([bytes]); window.bytesRead = 0;"
                 + " return { size: real.size, slice: (a, b) => ({ arrayBuffer: () => new Promise((resolve) => {"
+                + "   if (args.stalls && window.bytesRead >= 2 * 1048576) return;"
                 + "   window.bytesRead += b - a;"
                 + "   setTimeout(() => resolve(real.slice(a, b).arrayBuffer()), args.ms * (b - a) / 1048576); }) }) }; })()"),
-                Map.of("hash", hash, "size", SIZE, "lies", lies, "ms", msPerMiB), "");
+                Map.of("hash", hash, "size", SIZE, "lies", kind == Third.LIES, "stalls", kind == Third.STALLS, "ms", msPerMiB), "");
         return holder;
     }
 

@@ -52,7 +52,9 @@ final class BigPageBench {
                 figures.addAll(severalHolders(base, dir, scale.severalHoldersBytes()));
             }
             if (parts.contains("browser-several")) {
-                figures.addAll(browserSeveral(base, dir, Math.max(16L << 20, scale.severalHoldersBytes() / 2)));
+                // at smoke scale one round each, not two: the runner is checked, not the figure
+                figures.addAll(browserSeveral(base, dir, Math.max(16L << 20, scale.severalHoldersBytes() / 2),
+                        scale == Scale.SMOKE ? 2 : 4));
             }
             if (parts.contains("chromium")) {
                 figures.addAll(chromium(base, dir, scale.bigBrowserBytes()));
@@ -204,7 +206,7 @@ final class BigPageBench {
      * (the two extra holders are started for the three-holder rounds and stopped after), each round in a
      * fresh browser context. How many holders the page came from is the tab's own count ({@code data-sources}).
      */
-    private static List<Figure> browserSeveral(String base, Path dir, long size) throws Exception {
+    private static List<Figure> browserSeveral(String base, Path dir, long size, int rounds) throws Exception {
         System.out.println("  measuring a " + human(size) + " page, three Java holders → one Chromium tab …");
         Path file = dir.resolve("browser-several.bin");
         String hash = RandomFiles.write(file, size, 31);
@@ -214,7 +216,7 @@ final class BigPageBench {
         double longest = 0;
         try (PeerNode first = PeerNode.start(config); Browsers browsers = Browsers.create()) {
             first.share(file);
-            for (int round = 0; round < 4; round++) {
+            for (int round = 0; round < rounds; round++) {
                 int holders = round % 2 == 0 ? 1 : 3;
                 List<PeerNode> more = new ArrayList<>();
                 try {
@@ -253,9 +255,9 @@ final class BigPageBench {
         return List.of(
                 Figure.info("bigpages.browser_several.size", size / 1048576.0, "MiB"),
                 Figure.info("bigpages.browser_several.one_holder_mib_per_s", size / 1048576.0 / best[0], "MiB/s")
-                        .withNote("one Java holder online, best of 2: link opened → page verified and shown"),
+                        .withNote("one Java holder online, best of " + rounds / 2 + ": link opened → page verified and shown"),
                 Figure.info("bigpages.browser_several.three_holders_mib_per_s", size / 1048576.0 / best[1], "MiB/s")
-                        .withNote("three Java holders online, best of 2, same run"),
+                        .withNote("three Java holders online, best of " + rounds / 2 + ", same run"),
                 Figure.info("bigpages.browser_several.speedup", best[0] / best[1], "×")
                         .withNote("three holders against one; the holders, the server and Chromium share this machine's cores"),
                 Figure.atLeast("bigpages.browser_several.holders_used", used, "holders", 3)

@@ -493,8 +493,10 @@ export class PageFetch {
     if (this.state !== 'receiving' || this.wantOut) return;
     const wait = this.nextWantAt - performance.now();
     if (wait > 0) {
-      clearTimeout(this.wantTimer);
-      this.wantTimer = setTimeout(() => this.more(), wait);
+      this.wantTimer = this.wantTimer || setTimeout(() => {
+        this.wantTimer = null;
+        this.more();
+      }, wait);
       return;
     }
     if (this.routedTo !== null) {
@@ -724,8 +726,9 @@ export class PageFetch {
     return secs > 0 ? (this.dl.received - this.bytesAtStart) / secs : 0;
   }
 
-  // Who is to blame for a failed attempt (bytes that do not verify: `mismatch`): a liar is never asked
-  // again, a failed holder only until all have failed. Returns the culprit, or null when holders disagreed.
+  // Who is to blame for a failed attempt (bytes that do not verify are `mismatch`'s): a liar is never
+  // asked again, a failed holder only until all have failed. Returns the culprit, or null when holders
+  // disagreed on the size.
   blame(result, peerId) {
     this.lastError = result.reason === 'error' ? result.code || 'error' : result.reason;
     if (result.reason === 'size_conflict') {
