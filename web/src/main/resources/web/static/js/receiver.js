@@ -162,24 +162,9 @@ export function receiveChannel(channel, dl, opts = {}) {
   let range = null;
   channel.binaryType = 'arraybuffer';
   return new Promise((resolve) => {
-    let settled = false;
+    const run = attempt(channel, resolve);
+    const { finish, arm, stop } = run;
     let headerSeen = false;
-    let timer = null;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      try {
-        channel.close();
-      } catch (e) {
-        // already closed
-      }
-      resolve(result);
-    };
-    const arm = (ms, reason) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish({ ok: false, reason }), ms);
-    };
     if (opts.control) opts.control.abort = () => finish({ ok: false, reason: 'aborted' });
     // every byte is in: no more stall clock while the last chunks are hashed (in a worker for a big page,
     // which may be seconds behind the channel), and the holder closing its channel meanwhile changes
@@ -187,9 +172,9 @@ export function receiveChannel(channel, dl, opts = {}) {
     let verifying = false;
     const verify = () => {
       verifying = true;
-      clearTimeout(timer);
+      stop();
       const check = (actual) => {
-        if (settled) return;
+        if (run.settled) return;
         if (actual === dl.hash) {
           finish({ ok: true });
         } else {
@@ -204,9 +189,9 @@ export function receiveChannel(channel, dl, opts = {}) {
     // so mostly done by now): it asks only for the rest. No stall clock meanwhile, the holder's wait for a
     // `get` (10 s) bounds it
     const onOpen = () => {
-      clearTimeout(timer);
+      stop();
       dl.ready.then(() => {
-        if (settled) return;
+        if (run.settled) return;
         range = rangeOf();
         if (!range) return finish({ ok: false, reason: 'unneeded' });
         const get = { type: 'get', hash: dl.hash, offset: range.start };
@@ -220,7 +205,7 @@ export function receiveChannel(channel, dl, opts = {}) {
       if (!verifying) finish({ ok: false, reason: 'closed' });
     });
     channel.addEventListener('message', (ev) => {
-      if (settled) return;
+      if (run.settled) return;
       arm(stallMs, 'stalled');
       if (typeof ev.data === 'string') {
         let msg = null;
@@ -271,6 +256,36 @@ export function receiveChannel(channel, dl, opts = {}) {
   });
 }
 
+/**
+ * One attempt on a channel: `finish` ends it once (its clock stopped, the channel closed, the promise
+ * resolved with the result), `arm(ms, reason)` (re)starts its clock, `stop` stops it.
+ */
+function attempt(channel, resolve) {
+  let timer = null;
+  const run = {
+    settled: false,
+    finish(result) {
+      if (run.settled) return;
+      run.settled = true;
+      clearTimeout(timer);
+      try {
+        channel.close();
+      } catch (e) {
+        // already closed
+      }
+      resolve(result);
+    },
+    arm(ms, reason) {
+      clearTimeout(timer);
+      timer = setTimeout(() => run.finish({ ok: false, reason }), ms);
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+  return run;
+}
+
 /** A holder's time to answer `get_digests` for `bytes` in all (docs/protocol.md; Java `Timeouts.digestWaitMs`). */
 export function digestWaitMs(bytes) {
   return 5000 + 1000 * Math.floor(bytes / (16 * 1024 * 1024));
@@ -290,23 +305,10 @@ export function digestWaitMs(bytes) {
 export function askDigests(channel, hash, ranges, opts = {}) {
   const waitMs = digestWaitMs(ranges.reduce((n, [from, to]) => n + to - from, 0));
   return new Promise((resolve) => {
-    let settled = false;
-    let timer = null;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      try {
-        channel.close();
-      } catch (e) {
-        // already closed
-      }
-      resolve(result);
-    };
+    const { finish, arm } = attempt(channel, resolve);
     const ask = () => {
-      clearTimeout(timer);
       channel.send(JSON.stringify({ type: 'get_digests', hash, ranges }));
-      timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), waitMs);
+      arm(waitMs, 'timeout');
     };
     channel.addEventListener('close', () => finish({ ok: false, reason: 'closed' }));
     channel.addEventListener('message', (ev) => {
@@ -324,7 +326,7 @@ export function askDigests(channel, hash, ranges, opts = {}) {
     if (channel.readyState === 'open') ask();
     else {
       channel.addEventListener('open', ask);
-      timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), opts.openMs ?? 5000);
+      arm(opts.openMs ?? 5000, 'timeout');
     }
   });
 }
