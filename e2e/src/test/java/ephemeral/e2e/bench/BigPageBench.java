@@ -304,10 +304,20 @@ final class BigPageBench {
             double shareSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("  shared in %.1f s; renderers grew by %s MiB%n", shareSeconds, rss.growthsMiB());
             PeakRss during = PeakRss.watch(renderers);
+            MainThreadTrace trace = MainThreadTrace.start(browsers.browser(Browsers.Kind.CHROMIUM), dir.resolve("trace.json"));
+            MainThreadTrace.mark(holder, "bench-sender");
+            MainThreadTrace.mark(visitor, "bench-receiver");
             long t1 = System.nanoTime();
-            waitShowing(visitor, "() => document.getElementById('page-view').dataset.state === 'shown'", null,
-                    "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
-                    30);
+            String shown = "() => document.getElementById('page-view').dataset.state === 'shown'";
+            // the first TRACE_MS of the transfer are traced (tracing slows the tabs: not the whole of it)
+            boolean early = shownWithin(visitor, shown, TRACE_MS);
+            Map<String, MainThreadTrace.Longest> traced = trace.stop(List.of("bench-sender", "bench-receiver"));
+            System.out.println("  longest main-thread tasks in the trace (wall, CPU): " + traced);
+            if (!early) {
+                waitShowing(visitor, shown, null,
+                        "() => document.getElementById('status').textContent + ' | ' + document.getElementById('progress-text').textContent",
+                        30);
+            }
             double fetchSeconds = (System.nanoTime() - t1) / 1e9;
             rss.stop();
             during.stop();
@@ -326,7 +336,13 @@ final class BigPageBench {
                     Figure.atMost("bigpages.chromium.longest_task.receiver", visitorLongest, "ms", 50)
                             .withNote("longest main-thread task of the receiving tab during the transfer (PerformanceObserver longtask)"),
                     Figure.atMost("bigpages.chromium.longest_task.sender", holderLongest, "ms", 50)
-                            .withNote("longest main-thread task of the sending tab, share and transfer"));
+                            .withNote("longest main-thread task of the sending tab, share and transfer"),
+                    Figure.atMost("bigpages.chromium.longest_task_cpu.receiver", traced.get("bench-receiver").cpuMs(), "ms", 50)
+                            .withNote("CPU time of the receiving tab's busiest main-thread task in the transfer's first "
+                                    + TRACE_MS / 1000 + " s (Chromium's trace; its longest by wall time there: "
+                                    + traced.get("bench-receiver").wallMs() + " ms)"),
+                    Figure.atMost("bigpages.chromium.longest_task_cpu.sender", traced.get("bench-sender").cpuMs(), "ms", 50)
+                            .withNote("the same for the sending tab (its longest by wall time: " + traced.get("bench-sender").wallMs() + " ms)"));
         } finally {
             Files.deleteIfExists(file);
         }
@@ -381,6 +397,19 @@ final class BigPageBench {
                             .withNote("bytes the holder sent in all (both tabs), against the page's size"));
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** How long the Chromium transfer is traced from its start. */
+    private static final int TRACE_MS = 30_000;
+
+    /** Whether {@code condition} holds within {@code ms}. */
+    private static boolean shownWithin(Page page, String condition, int ms) {
+        try {
+            page.waitForFunction(condition, null, new Page.WaitForFunctionOptions().setTimeout(ms));
+            return true;
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            return false;
         }
     }
 
