@@ -153,11 +153,12 @@ final class LiveMesh {
 
     /** The server paired this holder with a peer that has no link (a newcomer, or one rescued). */
     void onContentRequest(String from) {
-        if (refused(from) || neighbours.containsKey(from) || links() >= maxPeers + minPeers) {
+        if (liarOrSelf(from) || neighbours.containsKey(from) || links() >= maxPeers + minPeers) {
             LOG.debug("{}: not linking to {} (refused, linked or full)", key, from);
             return;
         }
         boolean overflow = links() >= maxPeers;
+        avoid.remove(from); // a server pairing is tried even with a peer that failed before (see exclusions)
         pending.put(from, System.nanoTime() + Mesh.LINK_WAIT_MS * MS);
         if (!host.openLive(from, topic, key.text(), ch -> attach(ch, true).overflow = overflow)) {
             pending.remove(from);
@@ -166,7 +167,8 @@ final class LiveMesh {
 
     /** The server paired this node with {@code holder}: it answers within ROUTED_WAIT_MS, as for a page, or not at all (full). */
     void onRouted(String holder) {
-        if (!refused(holder) && !neighbours.containsKey(holder)) {
+        if (!liarOrSelf(holder) && !neighbours.containsKey(holder)) {
+            avoid.remove(holder);
             pending.put(holder, System.nanoTime() + Timeouts.ROUTED_WAIT_MS * MS);
         }
     }
@@ -187,7 +189,8 @@ final class LiveMesh {
     /** A {@code live} channel the other side opened. */
     void onRemoteChannel(Channel ch) {
         String from = ch.remotePeer();
-        if (refused(from) || !pending.containsKey(from) && !neighbours.containsKey(from) && links() >= maxPeers) {
+        if (liarOrSelf(from) || refused(from) && !pending.containsKey(from)
+                || !pending.containsKey(from) && !neighbours.containsKey(from) && links() >= maxPeers) {
             ch.close();
             return;
         }
@@ -218,7 +221,11 @@ final class LiveMesh {
 
     private boolean refused(String peer) {
         Long until = avoid.get(peer);
-        return liars.contains(peer) || until != null && until - System.nanoTime() > 0 || peer.equals(host.selfId());
+        return liarOrSelf(peer) || until != null && until - System.nanoTime() > 0;
+    }
+
+    private boolean liarOrSelf(String peer) {
+        return liars.contains(peer) || peer.equals(host.selfId());
     }
 
     /** Takes a {@code live} channel as a link; returns its neighbour (the one kept when the pair has two). */
@@ -406,8 +413,9 @@ final class LiveMesh {
         host.signal(from, topic, data);
     }
 
-    /** Links to peers a neighbour named, through it, up to {@code minPeers}. */
+    /** Links to peers a neighbour named, through it: as many as this node lacks of {@code minPeers}, within {@code maxPeers}. */
     private void introduce(Neighbour via, List<String> peers) {
+        long lacking = minPeers - neighbours.values().stream().filter(n -> n.helloSeen).count();
         List<String> fresh = new ArrayList<>();
         for (String p : new LinkedHashSet<>(peers)) {
             if (!refused(p) && !neighbours.containsKey(p) && !pending.containsKey(p)) {
@@ -417,7 +425,7 @@ final class LiveMesh {
         dry = fresh.isEmpty();
         Collections.shuffle(fresh);
         for (String p : fresh) {
-            if (links() >= minPeers) {
+            if (lacking-- <= 0 || links() >= maxPeers) {
                 break;
             }
             pending.put(p, System.nanoTime() + Mesh.LINK_WAIT_MS * MS);
@@ -586,9 +594,9 @@ final class LiveMesh {
             return true;
         });
         avoid.values().removeIf(until -> until - now <= 0);
-        int links = links();
+        // links still being made do not count: one stuck on a peer that left would hold off healing for LINK_WAIT_MS
         List<Neighbour> linked = neighbours.values().stream().filter(n -> n.helloSeen).toList();
-        if (links < minPeers) {
+        if (linked.size() < minPeers) {
             if (!linked.isEmpty() && now - lastMoreNanos > Mesh.MORE_EVERY_MS * MS) {
                 lastMoreNanos = now;
                 linked.get(Math.floorMod(moreTurn++, linked.size())).send(new MeshMessage.More());
@@ -605,11 +613,21 @@ final class LiveMesh {
         }
     }
 
+    /**
+     * A rescue {@code want} leaves out the linked, the linking and the liars, and the peers given up on for a
+     * failure only while other holders remain: once they would leave nobody, they are asked again (a failure
+     * in the rush after many holders left is often passing; without this, a holder could stay short of links
+     * for the whole RETRY_PEER_MS).
+     */
     private Set<String> exclusions() {
         Set<String> out = new LinkedHashSet<>(neighbours.keySet());
         out.addAll(pending.keySet());
         out.addAll(liars);
-        out.addAll(avoid.keySet());
+        Set<String> withAvoided = new LinkedHashSet<>(out);
+        withAvoided.addAll(avoid.keySet());
+        if (holdersOnline < 0 || withAvoided.size() < holdersOnline) {
+            out = withAvoided;
+        }
         List<String> all = new ArrayList<>(out);
         return new LinkedHashSet<>(all.subList(0, Math.min(all.size(), host.maxExclude())));
     }

@@ -260,8 +260,9 @@ export class LiveMesh {
 
   /** The server paired this holder with a peer that has no link (a newcomer, or one rescued). */
   onContentRequest(from) {
-    if (this.refused(from) || this.neighbours.has(from) || this.links() >= this.maxPeers + this.minPeers) return;
+    if (this.liarOrSelf(from) || this.neighbours.has(from) || this.links() >= this.maxPeers + this.minPeers) return;
     const overflow = this.links() >= this.maxPeers;
+    this.avoid.delete(from); // a server pairing is tried even with a peer that failed before (see exclusions)
     this.pending.set(from, Date.now() + LINK_WAIT_MS);
     const ch = this.host.open(from, this.topic, 'live', this.key);
     if (!ch) {
@@ -273,7 +274,9 @@ export class LiveMesh {
 
   /** The server paired this peer with `holder`: its offer comes within the routed wait, or never. */
   onRouted(holder) {
-    if (!this.refused(holder) && !this.neighbours.has(holder)) this.pending.set(holder, Date.now() + ROUTED_WAIT_MS);
+    if (this.liarOrSelf(holder) || this.neighbours.has(holder)) return;
+    this.avoid.delete(holder);
+    this.pending.set(holder, Date.now() + ROUTED_WAIT_MS);
   }
 
   onPeers(holders) {
@@ -289,7 +292,8 @@ export class LiveMesh {
 
   /** A `live` channel the other side opened. */
   onRemoteChannel(ch, from) {
-    if (this.refused(from) || (!this.pending.has(from) && !this.neighbours.has(from) && this.links() >= this.maxPeers)) {
+    if (this.liarOrSelf(from) || (this.refused(from) && !this.pending.has(from))
+      || (!this.pending.has(from) && !this.neighbours.has(from) && this.links() >= this.maxPeers)) {
       ch.close();
       return;
     }
@@ -314,7 +318,11 @@ export class LiveMesh {
 
   refused(peer) {
     const until = this.avoid.get(peer);
-    return this.liars.has(peer) || (until !== undefined && until > Date.now()) || peer === this.host.selfId();
+    return this.liarOrSelf(peer) || (until !== undefined && until > Date.now());
+  }
+
+  liarOrSelf(peer) {
+    return this.liars.has(peer) || peer === this.host.selfId();
   }
 
   /** Takes a `live` channel as a link; returns its neighbour (the one kept when the pair has two). */
@@ -475,12 +483,13 @@ export class LiveMesh {
     this.host.signal(from, this.topic, data);
   }
 
-  /** Links to peers a neighbour named, through it, up to minPeers. */
+  /** Links to peers a neighbour named, through it: as many as this peer lacks of minPeers, within maxPeers. */
   introduce(via, peers) {
     const fresh = [...new Set(peers)].filter((p) => !this.refused(p) && !this.neighbours.has(p) && !this.pending.has(p));
     this.dry = fresh.length === 0;
+    let lacking = this.minPeers - [...this.neighbours.values()].filter((n) => n.helloSeen).length;
     for (const p of shuffle(fresh)) {
-      if (this.links() >= this.minPeers) break;
+      if (lacking-- <= 0 || this.links() >= this.maxPeers) break;
       this.pending.set(p, Date.now() + LINK_WAIT_MS);
       this.relayVia.set(p, via);
       const ch = this.host.open(p, this.topic, 'live', this.key);
@@ -635,8 +644,9 @@ export class LiveMesh {
       this.host.dropSession(p, this.topic);
     }
     for (const [p, until] of this.avoid) if (until <= now) this.avoid.delete(p);
+    // links still being made do not count: one stuck on a peer that left would hold off healing for LINK_WAIT_MS
     const linked = [...this.neighbours.values()].filter((n) => n.helloSeen);
-    if (this.links() < this.minPeers) {
+    if (linked.length < this.minPeers) {
       if (linked.length > 0 && now - this.lastMoreAt > MORE_EVERY_MS) {
         this.lastMoreAt = now;
         linked[this.moreTurn++ % linked.length].send({ type: 'more' });
@@ -653,8 +663,12 @@ export class LiveMesh {
     }
   }
 
+  // A rescue `want` leaves out the linked, the linking and the liars, and the peers given up on for a
+  // failure only while other holders remain (the same rule as the Java LiveMesh#exclusions).
   exclusions() {
-    const all = [...new Set([...this.neighbours.keys(), ...this.pending.keys(), ...this.liars, ...this.avoid.keys()])];
+    let all = [...new Set([...this.neighbours.keys(), ...this.pending.keys(), ...this.liars])];
+    const withAvoided = [...new Set([...all, ...this.avoid.keys()])];
+    if (this.holdersOnline < 0 || withAvoided.length < this.holdersOnline) all = withAvoided;
     const max = this.host.maxExclude();
     return Number.isSafeInteger(max) && max >= 0 ? all.slice(0, max) : all;
   }
