@@ -386,9 +386,12 @@ final class LiveMesh {
         boolean offer = data.sdp() != null && data.sdp().isOffer();
         if (offer) {
             Neighbour mine = neighbours.get(from);
-            if (refused(from)) {
+            if (liarOrSelf(from)) {
                 return;
             }
+            // a peer avoided after a failure may try again: dropping its offer unanswered would stall it for
+            // LINK_WAIT_MS and make it avoid this node in turn, so two healthy holders could shun each other
+            avoid.remove(from);
             if (mine != null) {
                 if (mine.helloSeen || !mine.outbound) {
                     return; // linked already

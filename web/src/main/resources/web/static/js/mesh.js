@@ -461,7 +461,9 @@ export class LiveMesh {
   /** A handshake message from `from` through neighbour `via`. */
   relayed(via, from, data) {
     if (data.sdp && data.sdp.type === 'offer') {
-      if (this.refused(from)) return;
+      if (this.liarOrSelf(from)) return;
+      // a peer avoided after a failure may try again (the same rule as the Java LiveMesh#relayed)
+      this.avoid.delete(from);
       const mine = this.neighbours.get(from);
       if (mine) {
         if (mine.helloSeen || !mine.outbound) return; // linked already
