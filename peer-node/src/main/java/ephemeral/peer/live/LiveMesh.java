@@ -224,6 +224,11 @@ final class LiveMesh {
         return liarOrSelf(peer) || until != null && until - System.nanoTime() > 0;
     }
 
+    /** The neighbours whose {@code hello} came. */
+    private List<Neighbour> linked() {
+        return neighbours.values().stream().filter(n -> n.helloSeen).toList();
+    }
+
     private boolean liarOrSelf(String peer) {
         return liars.contains(peer) || peer.equals(host.selfId());
     }
@@ -418,7 +423,7 @@ final class LiveMesh {
 
     /** Links to peers a neighbour named, through it: as many as this node lacks of {@code minPeers}, within {@code maxPeers}. */
     private void introduce(Neighbour via, List<String> peers) {
-        long lacking = minPeers - neighbours.values().stream().filter(n -> n.helloSeen).count();
+        long lacking = minPeers - linked().size();
         List<String> fresh = new ArrayList<>();
         for (String p : new LinkedHashSet<>(peers)) {
             if (!refused(p) && !neighbours.containsKey(p) && !pending.containsKey(p)) {
@@ -598,7 +603,7 @@ final class LiveMesh {
         });
         avoid.values().removeIf(until -> until - now <= 0);
         // links still being made do not count: one stuck on a peer that left would hold off healing for LINK_WAIT_MS
-        List<Neighbour> linked = neighbours.values().stream().filter(n -> n.helloSeen).toList();
+        List<Neighbour> linked = linked();
         if (linked.size() < minPeers) {
             if (!linked.isEmpty() && now - lastMoreNanos > Mesh.MORE_EVERY_MS * MS) {
                 lastMoreNanos = now;

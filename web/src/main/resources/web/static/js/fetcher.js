@@ -563,10 +563,11 @@ export class PageFetch {
     else this.pause(false);
   }
 
-  // Forgets every byte: the next holder starts from 0.
+  // Forgets every byte: the next holder starts from 0, and doubts about ranges no longer held are void.
   resetBytes() {
     this.dl.reset();
     this.pieces = [];
+    this.doubted.clear();
   }
 
   /**
@@ -657,7 +658,6 @@ export class PageFetch {
   fallBack(hashed = this.locating || []) {
     this.suspects.push(...hashed);
     this.locating = null;
-    this.doubted.clear();
     this.noResume = true;
     this.resetBytes();
   }
@@ -701,7 +701,6 @@ export class PageFetch {
     const again = this.pieces.length - kept.length;
     this.pieces = kept;
     this.dl.received = kept.reduce((n, p) => n + p.to - p.from, 0);
-    this.dl.contributors = new Set(kept.map((p) => p.holder));
     this.dl.digest = null;
     for (const h of inDoubt) this.doubted.add(h);
     this.note(lane.holder, 'gave digests: the ranges of ' + [...inDoubt].map((h) => h.slice(0, 6)).join(', ')
