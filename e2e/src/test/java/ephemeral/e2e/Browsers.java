@@ -5,6 +5,8 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Debian's Chromium and Firefox ESR under Playwright-Java, set up so that nothing leaves this machine:
@@ -139,8 +142,8 @@ public final class Browsers implements AutoCloseable {
                     .launchPersistentContext(dir, p);
             profiles.add(context);
             return context;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -169,9 +172,9 @@ public final class Browsers implements AutoCloseable {
         profiles.clear();
         playwright.close();
         for (Path dir : profileDirs) {
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // a temporary directory left behind
             }
         }
