@@ -4,6 +4,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import ephemeral.testing.Trees;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Debian's Chromium and Firefox ESR under Playwright-Java, set up so that nothing leaves this machine:
@@ -172,9 +172,9 @@ public final class Browsers implements AutoCloseable {
         profiles.clear();
         playwright.close();
         for (Path dir : profileDirs) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
+            try {
+                Trees.delete(dir);
+            } catch (UncheckedIOException e) {
                 // a temporary directory left behind
             }
         }

@@ -9,13 +9,11 @@ import ephemeral.e2e.Browsers.Kind;
 import ephemeral.peer.PeerConfig;
 import ephemeral.peer.seed.Seed;
 import ephemeral.peer.seed.SeedOptions;
-import java.io.IOException;
+import ephemeral.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,13 +34,11 @@ class KeepAliveE2ETest extends BrowserE2E {
     }
 
     @AfterAll
-    void stopSeed() throws IOException {
+    void stopSeed() {
         if (seed != null) {
             seed.close();
         }
-        try (Stream<Path> files = Files.walk(store)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Trees.delete(store);
     }
 
     @Test

@@ -10,6 +10,7 @@ import ephemeral.peer.store.Body;
 import ephemeral.signaling.SignalingConfig;
 import ephemeral.signaling.SignalingServer;
 import ephemeral.testing.RandomFiles;
+import ephemeral.testing.Trees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +66,7 @@ final class BigPageBench {
             }
         } finally {
             server.stop();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Trees.delete(dir);
         }
         return figures;
     }
@@ -507,7 +505,7 @@ final class BigPageBench {
         /** Each process's growth so far, largest first, in MiB. */
         synchronized List<Long> growthsMiB() {
             return peak.entrySet().stream().map(e -> (e.getValue() - first.get(e.getKey())) >> 20)
-                    .sorted(java.util.Comparator.reverseOrder()).toList();
+                    .sorted(Comparator.reverseOrder()).toList();
         }
 
         synchronized double largestGrowthMiB() {

@@ -216,7 +216,7 @@ export class LiveMesh {
 
   /** @returns {string[]} the peers linked now (hello exchanged) */
   linkedPeers() {
-    return [...this.neighbours.values()].filter((n) => n.helloSeen).map((n) => n.peer);
+    return this.linked().map((n) => n.peer);
   }
 
   /** @returns {?object} the best version heard of, held or not */
@@ -323,6 +323,11 @@ export class LiveMesh {
 
   liarOrSelf(peer) {
     return this.liars.has(peer) || peer === this.host.selfId();
+  }
+
+  /** The neighbours whose `hello` came. */
+  linked() {
+    return [...this.neighbours.values()].filter((n) => n.helloSeen);
   }
 
   /** Takes a `live` channel as a link; returns its neighbour (the one kept when the pair has two). */
@@ -489,7 +494,7 @@ export class LiveMesh {
   introduce(via, peers) {
     const fresh = [...new Set(peers)].filter((p) => !this.refused(p) && !this.neighbours.has(p) && !this.pending.has(p));
     this.dry = fresh.length === 0;
-    let lacking = this.minPeers - [...this.neighbours.values()].filter((n) => n.helloSeen).length;
+    let lacking = this.minPeers - this.linked().length;
     for (const p of shuffle(fresh)) {
       if (lacking-- <= 0 || this.links() >= this.maxPeers) break;
       this.pending.set(p, Date.now() + LINK_WAIT_MS);
@@ -647,7 +652,7 @@ export class LiveMesh {
     }
     for (const [p, until] of this.avoid) if (until <= now) this.avoid.delete(p);
     // links still being made do not count: one stuck on a peer that left would hold off healing for LINK_WAIT_MS
-    const linked = [...this.neighbours.values()].filter((n) => n.helloSeen);
+    const linked = this.linked();
     if (linked.length < this.minPeers) {
       if (linked.length > 0 && now - this.lastMoreAt > MORE_EVERY_MS) {
         this.lastMoreAt = now;
