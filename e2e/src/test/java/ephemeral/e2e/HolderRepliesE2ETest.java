@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HolderRepliesE2ETest extends BrowserE2E {
     private static final int ROUNDS = 8;
+    /** Rounds redone because the browser lost a channel (see lostInTheBrowser): more fails the test. */
+    private static final int MAX_LOST = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -70,8 +72,14 @@ class HolderRepliesE2ETest extends BrowserE2E {
             pages.add(url.substring(url.lastIndexOf('/') + 1));
         }
 
+        int lost = 0;
         for (int round = 0; round < ROUNDS; round++) {
             Map<String, Object> result = round(wanter, pages, get, firsts);
+            while (lostInTheBrowser(result)) {
+                assertTrue(++lost <= MAX_LOST, "round " + round + ", lost again: " + result);
+                System.out.println("round " + round + " redone, a channel was lost in the browser: " + result);
+                result = round(wanter, pages, get, firsts);
+            }
             List<String> served = strings(result.get("served"));
             assertEquals(3, served.size(), "round " + round + ": " + served);
             JsonNode header = JSON.readTree(served.get(0));
@@ -93,6 +101,26 @@ class HolderRepliesE2ETest extends BrowserE2E {
         }
         wanterContext.close();
         holder.close();
+    }
+
+    /**
+     * Whether Chromium lost one of the round's channels: nothing at all came back on it (one side's
+     * {@code open} or the first message never arrived, with every listener in place from the start), or
+     * the holder answered the message sent after the {@code get} (it never saw the {@code get} first).
+     * Measured on Chromium 156: about one round in 40, on new connections and on reused ones alike. The
+     * product's wanter gets over it with its clocks and another holder; here the round is redone.
+     */
+    private static boolean lostInTheBrowser(Map<String, Object> result) {
+        List<String> served = strings(result.get("served"));
+        if (nothingCame(served) || (!served.isEmpty() && served.get(0).contains("\"type\":\"error\""))) return true;
+        for (Object events : (List<?>) result.get("refused")) {
+            if (nothingCame(strings(events))) return true;
+        }
+        return false;
+    }
+
+    private static boolean nothingCame(List<String> events) {
+        return !events.isEmpty() && events.get(0).equals("timed out");
     }
 
     private static void refusal(List<String> firsts, List<String> codes, String first, String code) {
