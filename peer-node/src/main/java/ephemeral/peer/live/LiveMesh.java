@@ -102,13 +102,7 @@ final class LiveMesh {
     }
 
     List<String> linkedPeers() {
-        List<String> out = new ArrayList<>();
-        neighbours.values().forEach(n -> {
-            if (n.helloSeen) {
-                out.add(n.peer);
-            }
-        });
-        return out;
+        return linked().stream().map(n -> n.peer).toList();
     }
 
     /** (Re)joins the server's roster: holders {@code have} the topic, the rest {@code want} it. */
