@@ -98,7 +98,7 @@ function catchUp() {
   flush();
   while (ahead.length && ahead[0][0] <= front) {
     const [from, to] = ahead.shift();
-    if (to > front) readInto(front, to, (bytes) => hasher.update(bytes));
+    if (to > front) readInto(file.access, front, to, (bytes) => hasher.update(bytes));
     front = Math.max(front, to);
   }
   self.postMessage({ front });
@@ -122,11 +122,11 @@ function note(from, to) {
 
 let block = null;
 
-/** Reads [from, to) of the file back, a block at a time. */
-function readInto(from, to, use) {
+/** Reads [from, to) of a file back through its access handle, a block at a time. */
+function readInto(access, from, to, use) {
   block = block || new Uint8Array(WRITE_BYTES);
   for (let at = from; at < to;) {
-    const n = file.access.read(block.subarray(0, Math.min(WRITE_BYTES, to - at)), { at });
+    const n = access.read(block.subarray(0, Math.min(WRITE_BYTES, to - at)), { at });
     if (n <= 0) throw new Error('the page\'s file ends at ' + at + ', before ' + to);
     use(block.subarray(0, n));
     at += n;
@@ -155,13 +155,7 @@ function rehash(access, upTo) {
     access.truncate(upTo);
     size = upTo;
   }
-  const block = new Uint8Array(Math.min(size, WRITE_BYTES) || 1);
-  for (let at = 0; at < size;) {
-    const n = access.read(block.subarray(0, Math.min(block.byteLength, size - at)), { at });
-    if (n <= 0) break;
-    hasher.update(block.subarray(0, n));
-    at += n;
-  }
+  readInto(access, 0, size, (bytes) => hasher.update(bytes));
   front = size;
   batchAt = size;
   return size;
@@ -217,7 +211,7 @@ async function handle(msg) {
       flush();
       const hex = msg.ranges.map(([from, to]) => {
         const h = new Sha256();
-        readInto(from, to, (bytes) => h.update(bytes));
+        readInto(file.access, from, to, (bytes) => h.update(bytes));
         return h.hex();
       });
       self.postMessage({ id: msg.id, hex });
