@@ -64,13 +64,8 @@ final class MainThreadTrace {
         String[] stream = new String[1];
         session.on("Tracing.tracingComplete", e -> stream[0] = e.get("stream").getAsString());
         session.send("Tracing.end");
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (stream[0] == null) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no trace from the browser within 120 s");
-            }
-            page.waitForTimeout(100); // lets Playwright dispatch the session's events
-        }
+        // waitForCondition, not a plain poll: Playwright dispatches the session's events only inside its calls
+        page.waitForCondition(() -> stream[0] != null, new Page.WaitForConditionOptions().setTimeout(120_000));
         try (OutputStream out = Files.newOutputStream(file)) {
             while (true) {
                 JsonObject params = new JsonObject();
