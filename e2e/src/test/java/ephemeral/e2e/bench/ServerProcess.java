@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,12 +47,17 @@ final class ServerProcess implements BenchServer {
 
     /**
      * JVM options for the server from {@code -Dbench.serverJvmArgs}, e.g.
-     * {@code -XX:StartFlightRecording=filename=server.jfr} to profile it, {@code -Xlog:gc:file=gc.log} for its pauses.
+     * {@code -XX:StartFlightRecording=filename=server-{n}.jfr} to profile it, {@code -Xlog:gc:file=gc-{n}.log}
+     * for its pauses. {@code {n}} becomes 1, 2, … for each server a run starts (Java 17's JFR knows no {@code %p}),
+     * so the servers of one benchmark's parts do not overwrite each other's files.
      */
     static List<String> extraJvmArgs() {
         String extra = System.getProperty("bench.serverJvmArgs", "");
-        return extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        String n = Integer.toString(STARTED.incrementAndGet());
+        return extra.isBlank() ? List.of() : List.of(extra.trim().replace("{n}", n).split("\\s+"));
     }
+
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     private static final String[][] LOAD_FLAGS = {
             {"--max-connections-per-address", "0"}, {"--want-routes-per-second", "1000000"},
