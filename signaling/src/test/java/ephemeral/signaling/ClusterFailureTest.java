@@ -86,6 +86,8 @@ class ClusterFailureTest {
         TestClient wanter = closeLater(TestClient.connect(a));
         wanter.want(page);
         wanter.awaitPeers(page, 2, 1);
+        // this first want may go to either holder: take its answer now, so the checks below see only theirs
+        wanter.await("routed");
 
         long killedAt = System.nanoTime();
         doomed.destroyForcibly(); // SIGKILL: no goodbye to Redis or to anyone
