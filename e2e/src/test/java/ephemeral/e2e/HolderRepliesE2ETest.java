@@ -112,11 +112,9 @@ class HolderRepliesE2ETest extends BrowserE2E {
      */
     private static boolean lostInTheBrowser(Map<String, Object> result) {
         List<String> served = strings(result.get("served"));
-        if (nothingCame(served) || (!served.isEmpty() && served.get(0).contains("\"type\":\"error\""))) return true;
-        for (Object events : (List<?>) result.get("refused")) {
-            if (nothingCame(strings(events))) return true;
-        }
-        return false;
+        boolean servedAnError = !served.isEmpty() && served.get(0).contains("\"type\":\"error\"");
+        return nothingCame(served) || servedAnError
+                || ((List<?>) result.get("refused")).stream().anyMatch(events -> nothingCame(strings(events)));
     }
 
     private static boolean nothingCame(List<String> events) {

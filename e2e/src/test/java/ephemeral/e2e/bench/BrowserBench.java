@@ -125,7 +125,7 @@ final class BrowserBench {
             AppPage holder = AppPage.in(browsers, CHROMIUM).open(base + "/");
             String url = holder.shareFile(file, AppPage.sha256Hex(bytes));
             Payloads.delete(file);
-            System.out.println("  measuring " + "Chromium → Chromium" + " …");
+            System.out.println("  measuring Chromium → Chromium …");
             double cc = mib / fetchSeconds(visitor, url);
             holder.close();
             figures.addAll(pair("chromium_to_chromium", cc, rawBrowser));
@@ -133,13 +133,13 @@ final class BrowserBench {
             // Java → Chromium
             visitor = AppPage.in(browsers, CHROMIUM).open(base + "/");
             String javaPage = javaA.share(Payloads.random(size, "jc", 2));
-            System.out.println("  measuring " + "Java → Chromium" + " …");
+            System.out.println("  measuring Java → Chromium …");
             double jc = mib / fetchSeconds(visitor, base + "/" + javaPage);
             javaA.drop(javaPage);
             figures.addAll(pair("java_to_chromium", jc, Math.min(rawBrowser, rawJava)));
 
             // Chromium → Java
-            System.out.println("  measuring " + "Chromium → Java" + " …");
+            System.out.println("  measuring Chromium → Java …");
             bytes = Payloads.random(size, "cj", 3);
             file = Payloads.write("throughput-cj.bin", bytes);
             holder = AppPage.in(browsers, CHROMIUM).open(base + "/");
@@ -152,7 +152,7 @@ final class BrowserBench {
             figures.addAll(pair("chromium_to_java", cj, Math.min(rawBrowser, rawJava)));
 
             // Java → Java
-            System.out.println("  measuring " + "Java → Java" + " …");
+            System.out.println("  measuring Java → Java …");
             String jj = javaA.share(Payloads.random(size, "jj", 4));
             t0 = System.nanoTime();
             javaB.get(jj, Duration.ofMinutes(5));

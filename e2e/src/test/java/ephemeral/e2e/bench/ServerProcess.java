@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements BenchServer {
 
+    /** Servers started with {@link #extraJvmArgs} so far: what {@code {n}} counts. */
+    private static final AtomicInteger STARTED = new AtomicInteger();
+
     private final Process process;
     final int port;
 
@@ -52,12 +55,10 @@ final class ServerProcess implements BenchServer {
      * so the servers of one benchmark's parts do not overwrite each other's files.
      */
     static List<String> extraJvmArgs() {
-        String extra = System.getProperty("bench.serverJvmArgs", "");
-        String n = Integer.toString(STARTED.incrementAndGet());
-        return extra.isBlank() ? List.of() : List.of(extra.trim().replace("{n}", n).split("\\s+"));
+        String extra = System.getProperty("bench.serverJvmArgs", "").trim();
+        return extra.isEmpty() ? List.of()
+                : List.of(extra.replace("{n}", Integer.toString(STARTED.incrementAndGet())).split("\\s+"));
     }
-
-    private static final AtomicInteger STARTED = new AtomicInteger();
 
     private static final String[][] LOAD_FLAGS = {
             {"--max-connections-per-address", "0"}, {"--want-routes-per-second", "1000000"},
