@@ -6,6 +6,11 @@ import java.io.IOException;
 interface BenchServer extends AutoCloseable {
     long pid();
 
+    /** Every process that makes up the server (one, or a cluster's nodes). */
+    default java.util.List<Long> pids() {
+        return java.util.List.of(pid());
+    }
+
     /** A full garbage collection in the server, so that a following RSS reading holds no garbage. */
     void fullGc() throws IOException, InterruptedException;
 

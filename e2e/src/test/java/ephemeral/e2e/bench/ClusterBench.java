@@ -145,6 +145,11 @@ final class ClusterBench {
         }
 
         @Override
+        public List<Long> pids() {
+            return nodes.stream().map(ServerProcess::pid).toList();
+        }
+
+        @Override
         public long cpuNanos() throws IOException {
             long sum = Procs.cpuNanos(redisPid);
             for (ServerProcess n : nodes) {

@@ -146,7 +146,7 @@ final class CompareBench {
             for (int i = 0; i < nw; i++) {
                 wanters[i].send(announce(infoHash, id20("-BW0001-", i), false, "started") + offer(offerIds.incrementAndGet()));
             }
-            Thread.sleep(scale.warmupSeconds() * 1_000L);
+            Warmup.await(scale, server);
             long failures0 = failures.get();
             SignalingBench.Window w = SignalingBench.Window.measure(delivered, server, load, samples, scale.routingSeconds());
             closedLoop.set(false);

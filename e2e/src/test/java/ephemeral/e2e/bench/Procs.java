@@ -23,7 +23,12 @@ final class Procs {
 
     /** CPU time (user + system) a process has used so far, in nanoseconds. */
     static long cpuNanos(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return cpuNanos(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** CPU time (user + system) from a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat} file. */
+    static long cpuNanos(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * 10_000_000L; // USER_HZ is 100 on Linux

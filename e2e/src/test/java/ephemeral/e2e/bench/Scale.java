@@ -4,10 +4,12 @@ package ephemeral.e2e.bench;
  * How big a run is: {@link #FULL} for the published figures, {@link #SMOKE} for the test suite (seconds).
  * {@code variants}: also measure routing and memory with bare clients and with a deflating server (each a
  * server of its own; the smoke run leaves them out, and {@code NioLoadTest} checks those handshakes).
+ * {@code warmupSeconds} of load come before a measured window, then up to {@code warmupMaxSeconds} in all
+ * until the server's JIT has settled ({@link Warmup}).
  */
 public record Scale(
         String name,
-        int warmupSeconds,
+        int warmupSeconds, int warmupMaxSeconds,
         boolean variants,
         int routingHolders, int routingWanters, int routingSeconds,
         int relayPairs, int relayWindow, int relaySeconds,
@@ -20,7 +22,7 @@ public record Scale(
         int liveHolders, int liveUpdates) {
 
     public static final Scale FULL = new Scale("full",
-            5, true,
+            5, 60, true,
             1_000, 1_000, 10,
             200, 8, 10,
             10_000,
@@ -32,7 +34,7 @@ public record Scale(
             30, 50);
 
     public static final Scale SMOKE = new Scale("smoke",
-            1, false,
+            1, 1, false,
             20, 20, 1,
             10, 8, 1,
             200,

@@ -150,7 +150,7 @@ final class SignalingBench {
                 sentAt[i] = System.nanoTime();
                 wanters[i].want(page);
             }
-            Thread.sleep(scale.warmupSeconds() * 1_000L); // until the JIT has compiled the hot paths
+            Warmup.await(scale, measured);
             Window w = Window.measure(routed, measured, load, closed, scale.routingSeconds());
             closedLoop.set(false);
             retries.shutdownNow();
@@ -283,7 +283,7 @@ final class SignalingBench {
     /** Runs a relay loop: warm-up, one measured window, then lets what is in flight arrive. */
     static RelayRun measure(Relay relay, BenchServer server, NioLoad load, Scale scale) throws Exception {
         relay.start();
-        Thread.sleep(scale.warmupSeconds() * 1_000L);
+        Warmup.await(scale, server);
         long refused0 = relay.refused.get();
         long paced0 = relay.paced.get();
         Window w = Window.measure(relay.relayed, server, load, relay.latencies, scale.relaySeconds());

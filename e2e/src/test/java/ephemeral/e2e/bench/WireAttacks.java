@@ -56,6 +56,7 @@ final class WireAttacks {
             }
             long sent = 0;
             long cpu0 = server.cpuNanos();
+            long jit0 = Warmup.compilerNanos(server);
             long t0 = System.nanoTime();
             long deadline = t0 + TimeUnit.SECONDS.toNanos(s.attackSeconds());
             ByteBuffer scratch = ByteBuffer.allocate(4096);
@@ -88,7 +89,9 @@ final class WireAttacks {
                 }
             }
             // whose CPU the sending cost: the server's share says whether it was the server that was busy
-            double serverCores = (server.cpuNanos() - cpu0) / 1e9 / ((System.nanoTime() - t0) / 1e9);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double serverCores = (server.cpuNanos() - cpu0) / 1e9 / seconds;
+            double jitCores = (Warmup.compilerNanos(server) - jit0) / 1e9 / seconds;
             Thread.sleep(s.holdSeconds() * 1_000L);
             int closedByServer = 0;
             for (int i = 0; i < conns.size(); i++) {
@@ -116,6 +119,8 @@ final class WireAttacks {
                     Figure.info(prefix + "sent", sent / 1048576.0, "MB").withNote("bytes the server's socket took (kernel buffers included)"),
                     Figure.info(prefix + "server_cpu_while_sending", serverCores, "cores")
                             .withNote("the server process's CPU (all threads) while the attacker sent, of 2 cores"),
+                    Figure.info(prefix + "server_jit_while_sending", jitCores, "cores")
+                            .withNote("of which its JIT compiler threads"),
                     Figure.info(prefix + "heap_after_gc", heap, "MB").withNote("NaN: the server did not answer"),
                     Figure.info(prefix + "rss", server.rssMb(), "MB"));
         } finally {
