@@ -41,6 +41,46 @@ class SignalRelayTest extends ServerTest {
         assertEquals(3, server.stats().signalsRelayed());
     }
 
+    /** Signals are relayed outside the hub's lock: each sender's still arrive in the order it sent them. */
+    @Test
+    void eachSendersSignalsArriveInOrderWhileBothSignalAtOnce() {
+        String page = hash("order");
+        TestClient holder = client();
+        holder.have(page);
+        TestClient wanter = client();
+        wanter.want(page);
+        holder.await("content_request");
+        int n = 150; // under the per-connection burst (400): none is refused
+        Thread other = new Thread(() -> {
+            for (int i = 0; i < n; i++) {
+                wanter.send(signal(holder.peerId, page, candidate(i)));
+            }
+        });
+        other.start();
+        for (int i = 0; i < n; i++) {
+            holder.send(signal(wanter.peerId, page, candidate(i)));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(port(i), port(wanter.await("signal")), "signal " + i + " from the holder");
+            assertEquals(port(i), port(holder.await("signal")), "signal " + i + " from the wanter");
+        }
+        assertEquals(2 * n, server.stats().signalsRelayed());
+    }
+
+    private static String candidate(int i) {
+        return "{\"candidate\":{\"candidate\":\"candidate:1 1 udp 2122260223 192.0.2.2 " + port(i)
+                + " typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0}}";
+    }
+
+    private static int port(int i) {
+        return 50_000 + i;
+    }
+
+    private static int port(JsonNode signal) {
+        String[] words = signal.at("/data/candidate/candidate").asText().split(" ");
+        return Integer.parseInt(words[5]);
+    }
+
     @Test
     void unpairedSignalsAreRefused() throws Exception {
         String page = hash("unpaired");

@@ -28,7 +28,7 @@ final class CompareBench {
 
         RoutingRun ours = SignalingBench.routingRun(scale, Handshake.BROWSER, false);
         Routing tracker = trackerRouting(scale);
-        RelayRun ourRelay = SignalingBench.ourRelay(scale, Handshake.BROWSER);
+        RelayRun ourRelay = SignalingBench.ourRelay(scale, Handshake.BROWSER, false);
         RelayRun peerjs = peerjsRelay(scale);
         int n = scale.connections();
         double ourRss = SignalingBench.ourIdle(n, Handshake.BROWSER).rssPerConnection();
@@ -244,7 +244,7 @@ final class CompareBench {
             relay[0] = new Relay(load, holders, wanters, scale.relayWindow(), 0, 0,
                     (pair, fromWanter, sdp) -> prefix[2 * pair + (fromWanter ? 1 : 0)] + sdp + "}}");
             try (Relay r = relay[0]) {
-                return SignalingBench.measure(r, server, load, scale);
+                return SignalingBench.measure(r, server, load, scale, false);
             }
         }
     }

@@ -29,6 +29,8 @@ final class Relay implements AutoCloseable {
         return t;
     });
     final Samples latencies = new Samples(1 << 21);
+    /** Latencies of the open loop ({@link #openLoop}). */
+    final Samples open = new Samples(1 << 21);
     final AtomicLong relayed = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong paced = new AtomicLong();
@@ -73,11 +75,46 @@ final class Relay implements AutoCloseable {
         if (sentAt < 0) {
             return;
         }
-        latencies.add(System.nanoTime() - sentAt);
+        long latency = System.nanoTime() - sentAt;
+        latencies.add(latency);
+        open.add(latency);
         relayed.incrementAndGet();
         if (running) {
             send(pair, atWanter);
         }
+    }
+
+    /**
+     * Latency below saturation: {@code perSecond} signals in all, spread evenly over the pairs and both
+     * directions, one tick per millisecond, none answered (so none waits behind a full window) for
+     * {@code seconds}; then lets what is in flight arrive. Call after {@link #stop}.
+     */
+    void openLoop(double perSecond, int seconds) throws InterruptedException {
+        double perTick = perSecond / 1_000;
+        double[] owed = {0};
+        long[] sent = {0};
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        open.on = true;
+        try {
+            ticker.scheduleAtFixedRate(() -> {
+                owed[0] += perTick;
+                int k = (int) owed[0];
+                owed[0] -= k;
+                if (k > 0) {
+                    load.execute(() -> { // sends and their pacing stay on the generator's thread
+                        for (int j = 0; j < k; j++) {
+                            long n = sent[0]++;
+                            send((int) (n / 2 % holders.length), n % 2 == 0);
+                        }
+                    });
+                }
+            }, 0, 1, TimeUnit.MILLISECONDS);
+            Thread.sleep(seconds * 1_000L);
+        } finally {
+            ticker.shutdownNow();
+        }
+        Thread.sleep(300);
+        open.on = false;
     }
 
     /** The server refused a signal: counted; after a rate-limit refusal it is sent again shortly. */

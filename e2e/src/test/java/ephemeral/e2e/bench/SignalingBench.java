@@ -208,7 +208,8 @@ final class SignalingBench {
     // ------------------------------------------------------------------------------------------------ relay
 
     /** One closed relay loop. */
-    record RelayRun(double throughput, double p50, double cpuPerSignal, double generatorShare, long refused, long paced) {
+    record RelayRun(double throughput, double p50, double cpuPerSignal, double generatorShare, long refused, long paced,
+                    double openRate, double openP50, double openP99) {
         String note() {
             return (refused > 0 ? refused + " signals refused (sent again); " : "")
                     + (paced > 0 ? paced + " sends held back by client-side pacing" : "no send held back by pacing");
@@ -217,18 +218,24 @@ final class SignalingBench {
 
     /** Relay: paired holders and wanters signal each other, 8 in flight per pair, closed loop. */
     static List<Figure> relay(Scale scale) throws Exception {
-        RelayRun run = ourRelay(scale, Handshake.BROWSER);
+        RelayRun run = ourRelay(scale, Handshake.BROWSER, true);
         return List.of(
                 Figure.info("relay.throughput", run.throughput(), "signals/s")
                         .withNote(scale.relayPairs() + " holder/wanter pairs (paired by a real want → content_request), "
                                 + scale.relayWindow() + " signals in flight per pair, closed loop, ~450 B SDP each; browser-like clients; "
                                 + run.note() + limit(run.generatorShare())),
-                Figure.info("relay.p50", run.p50(), "ms").withNote("signal sent → relayed signal received"),
+                Figure.info("relay.p50", run.p50(), "ms").withNote("signal sent → relayed signal received, in that closed loop "
+                        + "(queueing: see relay.latency.* for latency)"),
                 Figure.info("relay.server_cpu_per_signal", run.cpuPerSignal(), "µs"),
-                Figure.info("relay.generator_cpu_share", run.generatorShare(), "cores"));
+                Figure.info("relay.generator_cpu_share", run.generatorShare(), "cores"),
+                Figure.info("relay.latency.rate", run.openRate(), "signals/s")
+                        .withNote("open loop at half the closed-loop rate, spread evenly over the pairs"),
+                Figure.info("relay.latency.p50", run.openP50(), "ms"),
+                Figure.info("relay.latency.p99", run.openP99(), "ms").withNote("signal sent → relayed signal received, at that rate"));
     }
 
-    static RelayRun ourRelay(Scale scale, Handshake handshake, String... serverArgs) throws Exception {
+    /** @param openLoop also measure latency at half the closed-loop rate ({@link Relay#openLoop}) */
+    static RelayRun ourRelay(Scale scale, Handshake handshake, boolean openLoop, String... serverArgs) throws Exception {
         int n = scale.relayPairs();
         try (ServerProcess server = ServerProcess.start(serverArgs); NioLoad load = new NioLoad(handshake)) {
             String[] hashes = new String[n];
@@ -271,7 +278,7 @@ final class SignalingBench {
                 throw new IOException("pairs not routed: " + paired.getCount() + " sides missing");
             }
             try (Relay r = relay[0]) {
-                return measure(r, server, load, scale);
+                return measure(r, server, load, scale, openLoop);
             }
         }
     }
@@ -280,8 +287,8 @@ final class SignalingBench {
         return "{\"type\":\"signal\",\"to\":\"" + to + "\",\"hash\":\"" + hash + "\",\"data\":{\"sdp\":";
     }
 
-    /** Runs a relay loop: warm-up, one measured window, then lets what is in flight arrive. */
-    static RelayRun measure(Relay relay, BenchServer server, NioLoad load, Scale scale) throws Exception {
+    /** Runs a relay loop: warm-up, one measured window, lets what is in flight arrive; then perhaps the open loop. */
+    static RelayRun measure(Relay relay, BenchServer server, NioLoad load, Scale scale, boolean openLoop) throws Exception {
         relay.start();
         Warmup.await(scale, server);
         long refused0 = relay.refused.get();
@@ -289,8 +296,13 @@ final class SignalingBench {
         Window w = Window.measure(relay.relayed, server, load, relay.latencies, scale.relaySeconds());
         relay.stop();
         Thread.sleep(300);
-        return new RelayRun(w.rate(), relay.latencies.millis(0.5), w.cpuMicrosPerOp(), w.generatorShare(),
-                relay.refused.get() - refused0, relay.paced.get() - paced0);
+        long refused = relay.refused.get() - refused0;
+        long paced = relay.paced.get() - paced0;
+        if (openLoop) {
+            relay.openLoop(w.rate() / 2, scale.relaySeconds());
+        }
+        return new RelayRun(w.rate(), relay.latencies.millis(0.5), w.cpuMicrosPerOp(), w.generatorShare(), refused, paced,
+                relay.open.count() / (double) scale.relaySeconds(), relay.open.millis(0.5), relay.open.millis(0.99));
     }
 
     // ------------------------------------------------------------------------------------------ connections

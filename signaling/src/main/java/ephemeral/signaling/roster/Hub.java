@@ -143,6 +143,10 @@ public final class Hub {
 
     /** Applies one client message, or throws {@link ProtocolException} having changed nothing. */
     public void handle(Peer peer, ClientMessage message) {
+        if (message instanceof ClientMessage.Signal m) {
+            signal(peer, m);
+            return;
+        }
         synchronized (lock) {
             if (message instanceof ClientMessage.Have m) {
                 have(peer, m.all());
@@ -152,8 +156,6 @@ public final class Hub {
                 want(peer, m.hash(), m.exclude());
             } else if (message instanceof ClientMessage.Unwant m) {
                 unwant(peer, m.hash());
-            } else if (message instanceof ClientMessage.Signal m) {
-                signal(peer, m);
             } else if (message instanceof ClientMessage.Report m) {
                 report(peer, m);
             } else if (message instanceof ClientMessage.Volunteer m) {
@@ -345,19 +347,15 @@ public final class Hub {
         return true;
     }
 
+    /**
+     * Relays a signal to the peer it is paired with. Only the pairing check needs the lock: encoding and
+     * sending do not, and the relay is most of the server's traffic while connections are being set up.
+     * One sender's signals still leave in order (Jetty hands this method one connection's frames one at a
+     * time), and a signal can only follow what made its pairing (the {@code routed} and
+     * {@code content_request} were queued to both peers before either could answer).
+     */
     private void signal(Peer from, ClientMessage.Signal m) {
-        long now = System.nanoTime();
-        Peer to = peers.get(m.to());
-        boolean paired = to != null
-                && (from.pairedWith(to.id(), m.hash(), now) || to.pairedWith(from.id(), m.hash(), now));
-        if (!paired) {
-            throw new ProtocolException(ErrorCode.NOT_PAIRED,
-                    "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
-        }
-        if (to.remote() && !replica.available()) {
-            throw new ProtocolException(ErrorCode.UNAVAILABLE,
-                    "this server cannot reach the server of that peer now; try again in a few seconds", m.to());
-        }
+        Peer to = pairedPeer(from, m);
         // measured as re-encoded: what is relayed is exactly what was checked, not the client's text
         String data = Codec.encode(m.data());
         if (data.getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
@@ -366,6 +364,24 @@ public final class Hub {
         }
         to.send(Codec.encodeSignal(from.id(), m.hash(), data));
         signalsRelayed.incrementAndGet();
+    }
+
+    private Peer pairedPeer(Peer from, ClientMessage.Signal m) {
+        long now = System.nanoTime();
+        synchronized (lock) {
+            Peer to = peers.get(m.to());
+            boolean paired = to != null
+                    && (from.pairedWith(to.id(), m.hash(), now) || to.pairedWith(from.id(), m.hash(), now));
+            if (!paired) {
+                throw new ProtocolException(ErrorCode.NOT_PAIRED,
+                        "the server did not pair you with that peer for that page (or the pairing expired)", m.to());
+            }
+            if (to.remote() && !replica.available()) {
+                throw new ProtocolException(ErrorCode.UNAVAILABLE,
+                        "this server cannot reach the server of that peer now; try again in a few seconds", m.to());
+            }
+            return to;
+        }
     }
 
     /** A joining peer's snapshot; the next broadcast skips it if the counts are still the same. */
