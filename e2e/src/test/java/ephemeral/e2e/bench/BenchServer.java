@@ -1,14 +1,15 @@
 package ephemeral.e2e.bench;
 
 import java.io.IOException;
+import java.util.List;
 
 /** A server under measurement, in its own process: ours ({@link ServerProcess}) or another ({@link NodeServer}). */
 interface BenchServer extends AutoCloseable {
     long pid();
 
     /** Every process that makes up the server (one, or a cluster's nodes). */
-    default java.util.List<Long> pids() {
-        return java.util.List.of(pid());
+    default List<Long> pids() {
+        return List.of(pid());
     }
 
     /** A full garbage collection in the server, so that a following RSS reading holds no garbage. */

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * The have/want rosters of every page, the 1/N routing of wants, the pairings that authorise signals,
  * and the coalesced peer counts. One lock guards all of it: every operation is a few map updates, so a
  * single lock is faster than fine-grained ones and makes multi-page updates (a disconnect) atomic.
- * Frames are handed to non-blocking outboxes, so holding the lock never waits on a socket.
+ * Frames are handed to non-blocking outboxes, so holding the lock never waits on a socket. A relayed
+ * signal, the bulk of the traffic, holds it only to check its pairing.
  *
  * <p>In a cluster (docs/cluster.md) every node holds every roster: peers of other nodes are stand-ins
  * ({@link Peer#remote()}) that the {@code remote*} methods keep up to date, and this node's own changes go to
