@@ -16,14 +16,25 @@ class SignalRelayTest extends ServerTest {
         return "{\"type\":\"signal\",\"to\":\"" + to + "\",\"hash\":\"" + hash + "\",\"data\":" + data + "}";
     }
 
-    @Test
-    void pairedPeersSignalBothWays() {
-        String page = hash("relay");
+    /** A holder and a wanter of {@code page}, paired by the wanter's want. */
+    private record Pair(TestClient holder, TestClient wanter) {
+    }
+
+    private Pair paired(String page) {
         TestClient holder = client();
         holder.have(page);
         TestClient wanter = client();
         wanter.want(page);
         holder.await("content_request");
+        return new Pair(holder, wanter);
+    }
+
+    @Test
+    void pairedPeersSignalBothWays() {
+        String page = hash("relay");
+        Pair pair = paired(page);
+        TestClient holder = pair.holder();
+        TestClient wanter = pair.wanter();
 
         holder.send(signal(wanter.peerId, page, OFFER));
         JsonNode offer = wanter.await("signal");
@@ -45,11 +56,9 @@ class SignalRelayTest extends ServerTest {
     @Test
     void eachSendersSignalsArriveInOrderWhileBothSignalAtOnce() {
         String page = hash("order");
-        TestClient holder = client();
-        holder.have(page);
-        TestClient wanter = client();
-        wanter.want(page);
-        holder.await("content_request");
+        Pair pair = paired(page);
+        TestClient holder = pair.holder();
+        TestClient wanter = pair.wanter();
         int n = 150; // under the per-connection burst (400): none is refused
         Thread other = new Thread(() -> {
             for (int i = 0; i < n; i++) {
@@ -121,11 +130,9 @@ class SignalRelayTest extends ServerTest {
     @Test
     void onlySdpAndIceShapesAreRelayed() {
         String page = hash("shapes");
-        TestClient holder = client();
-        holder.have(page);
-        TestClient wanter = client();
-        wanter.want(page);
-        holder.await("content_request");
+        Pair pair = paired(page);
+        TestClient holder = pair.holder();
+        TestClient wanter = pair.wanter();
         String[] smuggled = {
             "{\"content\":\"the page\"}",
             "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"the page\"}}",
@@ -154,11 +161,9 @@ class SignalRelayTest extends ServerTest {
     @Test
     void candidatesAreRelayedAsBrowsersWriteThem() {
         String page = hash("tojson");
-        TestClient holder = client();
-        holder.have(page);
-        TestClient wanter = client();
-        wanter.want(page);
-        holder.await("content_request");
+        Pair pair = paired(page);
+        TestClient holder = pair.holder();
+        TestClient wanter = pair.wanter();
         // RTCIceCandidate.toJSON() adds usernameFragment; Firefox's end-of-candidates has mid "0" and index 0
         wanter.send(signal(holder.peerId, page, "{\"candidate\":{\"candidate\":\"candidate:1 1 udp 2122260223 "
                 + "192.0.2.2 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"f3Kz\"}}"));
