@@ -16,25 +16,22 @@ class SignalRelayTest extends ServerTest {
         return "{\"type\":\"signal\",\"to\":\"" + to + "\",\"hash\":\"" + hash + "\",\"data\":" + data + "}";
     }
 
-    /** A holder and a wanter of {@code page}, paired by the wanter's want. */
-    private record Pair(TestClient holder, TestClient wanter) {
-    }
+    private TestClient holder;
+    private TestClient wanter;
 
-    private Pair paired(String page) {
-        TestClient holder = client();
+    /** A holder and a wanter of {@code page}, paired by the wanter's want. */
+    private void pair(String page) {
+        holder = client();
         holder.have(page);
-        TestClient wanter = client();
+        wanter = client();
         wanter.want(page);
         holder.await("content_request");
-        return new Pair(holder, wanter);
     }
 
     @Test
     void pairedPeersSignalBothWays() {
         String page = hash("relay");
-        Pair pair = paired(page);
-        TestClient holder = pair.holder();
-        TestClient wanter = pair.wanter();
+        pair(page);
 
         holder.send(signal(wanter.peerId, page, OFFER));
         JsonNode offer = wanter.await("signal");
@@ -56,9 +53,7 @@ class SignalRelayTest extends ServerTest {
     @Test
     void eachSendersSignalsArriveInOrderWhileBothSignalAtOnce() {
         String page = hash("order");
-        Pair pair = paired(page);
-        TestClient holder = pair.holder();
-        TestClient wanter = pair.wanter();
+        pair(page);
         int n = 150; // under the per-connection burst (400): none is refused
         Thread other = new Thread(() -> {
             for (int i = 0; i < n; i++) {
@@ -130,9 +125,7 @@ class SignalRelayTest extends ServerTest {
     @Test
     void onlySdpAndIceShapesAreRelayed() {
         String page = hash("shapes");
-        Pair pair = paired(page);
-        TestClient holder = pair.holder();
-        TestClient wanter = pair.wanter();
+        pair(page);
         String[] smuggled = {
             "{\"content\":\"the page\"}",
             "{\"sdp\":{\"type\":\"offer\",\"sdp\":\"the page\"}}",
@@ -161,9 +154,7 @@ class SignalRelayTest extends ServerTest {
     @Test
     void candidatesAreRelayedAsBrowsersWriteThem() {
         String page = hash("tojson");
-        Pair pair = paired(page);
-        TestClient holder = pair.holder();
-        TestClient wanter = pair.wanter();
+        pair(page);
         // RTCIceCandidate.toJSON() adds usernameFragment; Firefox's end-of-candidates has mid "0" and index 0
         wanter.send(signal(holder.peerId, page, "{\"candidate\":{\"candidate\":\"candidate:1 1 udp 2122260223 "
                 + "192.0.2.2 50000 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,\"usernameFragment\":\"f3Kz\"}}"));

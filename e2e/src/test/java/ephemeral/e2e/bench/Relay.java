@@ -90,25 +90,11 @@ final class Relay implements AutoCloseable {
      * {@code seconds}; then lets what is in flight arrive. Call after {@link #stop}.
      */
     void openLoop(double perSecond, int seconds) throws InterruptedException {
-        double perTick = perSecond / 1_000;
-        double[] owed = {0};
-        long[] sent = {0};
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         open.on = true;
         try {
-            ticker.scheduleAtFixedRate(() -> {
-                owed[0] += perTick;
-                int k = (int) owed[0];
-                owed[0] -= k;
-                if (k > 0) {
-                    load.execute(() -> { // sends and their pacing stay on the generator's thread
-                        for (int j = 0; j < k; j++) {
-                            long n = sent[0]++;
-                            send((int) (n / 2 % holders.length), n % 2 == 0);
-                        }
-                    });
-                }
-            }, 0, 1, TimeUnit.MILLISECONDS);
+            // sends and their pacing stay on the generator's thread
+            OpenLoop.start(ticker, perSecond, 1, n -> load.execute(() -> send((int) (n / 2 % holders.length), n % 2 == 0)));
             Thread.sleep(seconds * 1_000L);
         } finally {
             ticker.shutdownNow();

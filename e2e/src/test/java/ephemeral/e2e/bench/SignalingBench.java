@@ -163,20 +163,13 @@ final class SignalingBench {
             }
 
             // Open loop at half the measured rate, spread evenly over the wanters, one tick per millisecond.
-            double perTick = w.rate() / 2 / 1_000;
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-            AtomicLong sent = new AtomicLong();
-            double[] owed = {0};
             open.on = true;
-            ticker.scheduleAtFixedRate(() -> {
-                owed[0] += perTick;
-                while (owed[0] >= 1) {
-                    owed[0] -= 1;
-                    int i = (int) (sent.getAndIncrement() % nw);
-                    sentAt[i] = System.nanoTime();
-                    wanters[i].want(page);
-                }
-            }, 0, 1, TimeUnit.MILLISECONDS);
+            OpenLoop.start(ticker, w.rate() / 2, 1, n -> {
+                int i = (int) (n % nw);
+                sentAt[i] = System.nanoTime();
+                wanters[i].want(page);
+            });
             Thread.sleep(scale.routingSeconds() * 1_000L);
             ticker.shutdownNow();
             Thread.sleep(300);
