@@ -3,6 +3,8 @@ package ephemeral.e2e.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A one-line description of the machine a run happened on. */
 final class Machine {
@@ -27,6 +29,29 @@ final class Machine {
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                 + Math.round(memKb / 1048576.0) + " GiB, Java " + System.getProperty("java.version")
-                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + damon();
+    }
+
+    /**
+     * Whether the kernel's DAMON monitor is sampling memory (a VM host's setting): on this project's
+     * machines it stalls processes every half second, which shows in every latency tail
+     * (docs/benchmarks.md, "The latency tail").
+     */
+    static String damon() {
+        Path admin = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+        try (var kdamonds = Files.list(admin)) {
+            List<String> on = new ArrayList<>();
+            for (Path k : (Iterable<Path>) kdamonds.sorted()::iterator) {
+                Path state = k.resolve("state");
+                if (Files.isRegularFile(state) && Files.readString(state).trim().equals("on")) {
+                    Path sample = k.resolve("contexts/0/monitoring_attrs/intervals/sample_us");
+                    on.add(Files.isRegularFile(sample)
+                            ? "sampling every " + Long.parseLong(Files.readString(sample).trim()) / 1000 + " ms" : "on");
+                }
+            }
+            return on.isEmpty() ? "kernel DAMON off" : "kernel DAMON on (" + String.join(", ", on) + ")";
+        } catch (IOException | RuntimeException e) {
+            return "no kernel DAMON";
+        }
     }
 }

@@ -90,17 +90,8 @@ final class Relay implements AutoCloseable {
      * {@code seconds}; then lets what is in flight arrive. Call after {@link #stop}.
      */
     void openLoop(double perSecond, int seconds) throws InterruptedException {
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        open.on = true;
-        try {
-            // sends and their pacing stay on the generator's thread
-            OpenLoop.start(ticker, perSecond, 1, n -> load.execute(() -> send((int) (n / 2 % holders.length), n % 2 == 0)));
-            Thread.sleep(seconds * 1_000L);
-        } finally {
-            ticker.shutdownNow();
-        }
-        Thread.sleep(300);
-        open.on = false;
+        // sends and their pacing stay on the generator's thread
+        OpenLoop.run(perSecond, 1, n -> load.execute(() -> send((int) (n / 2 % holders.length), n % 2 == 0)), open, seconds);
     }
 
     /** The server refused a signal: counted; after a rate-limit refusal it is sent again shortly. */

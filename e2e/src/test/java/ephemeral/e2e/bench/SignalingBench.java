@@ -163,17 +163,11 @@ final class SignalingBench {
             }
 
             // Open loop at half the measured rate, spread evenly over the wanters, one tick per millisecond.
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-            open.on = true;
-            OpenLoop.start(ticker, w.rate() / 2, 1, n -> {
+            OpenLoop.run(w.rate() / 2, 1, n -> {
                 int i = (int) (n % nw);
                 sentAt[i] = System.nanoTime();
                 wanters[i].want(page);
-            });
-            Thread.sleep(scale.routingSeconds() * 1_000L);
-            ticker.shutdownNow();
-            Thread.sleep(300);
-            open.on = false;
+            }, open, scale.routingSeconds());
             return new RoutingRun(w.rate(), closed.millis(0.5), closed.millis(0.99), w.cpuMicrosPerOp(), w.generatorShare(),
                     open.count() / (double) scale.routingSeconds(), open.millis(0.5), open.millis(0.99), deflating, connections,
                     errors.get(), load.dropped());

@@ -139,7 +139,7 @@ public final class Hub {
         }
         peer.held.clear();
         peer.wanted.clear();
-        peer.pairings.clear();
+        peer.forgetPairings();
     }
 
     /** Applies one client message, or throws {@link ProtocolException} having changed nothing. */

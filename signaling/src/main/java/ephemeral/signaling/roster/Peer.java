@@ -2,7 +2,6 @@ package ephemeral.signaling.roster;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,34 +31,22 @@ public final class Peer {
     int keepsWaiting;
     /** content_requests this peer has been sent as a holder. */
     final Rate asHolder = new Rate();
-    /** content_requests this peer's wants sent to each holder, over all pages; the oldest forgotten first. */
-    private final LinkedHashMap<String, Rate> toHolders = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Rate> eldest) {
-            return size() > MAX_PAIRINGS;
-        }
-    };
+    /**
+     * content_requests this peer's wants sent to each holder, over all pages, as token buckets (time: last
+     * use, amount: tokens); the least recently used forgotten first. Made on this peer's first routed want.
+     */
+    private PairTable toHolders;
 
     /** One wanted page: its route budget, and whether a deferred route is already scheduled. */
     static final class Want {
         final Rate routes = new Rate();
         boolean retryScheduled;
     }
-    /** (holder, hash) → expiry (System.nanoTime) of the pairing made by routing this peer's want. */
-    final LinkedHashMap<Pairing, Long> pairings = new LinkedHashMap<>(16, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Pairing, Long> eldest) {
-            return size() > MAX_PAIRINGS;
-        }
-    };
-
-    /** Refers to strings the rosters hold anyway, so a pairing costs a few dozen bytes, not a new string. */
-    record Pairing(String holderId, String hash) {
-    }
+    /**
+     * (holder, hash) → expiry (System.nanoTime, the row's time) of the pairing made by routing this peer's
+     * want; the oldest made forgotten first. Made on this peer's first pairing.
+     */
+    private PairTable pairings;
 
     Peer(String id, Outbox outbox, Source source) {
         this(id, outbox, source, null);
@@ -86,21 +73,44 @@ public final class Peer {
     }
 
     void pair(String holderId, String hash, long expiresAt) {
-        Pairing key = new Pairing(holderId, hash);
-        pairings.remove(key); // re-insert so a refreshed pairing counts as newest
-        pairings.put(key, expiresAt);
-    }
-
-    Rate toHolder(String holderId) {
-        return toHolders.computeIfAbsent(holderId, h -> new Rate());
-    }
-
-    Rate toHolderIfAny(String holderId) {
-        return toHolders.get(holderId);
+        if (pairings == null) {
+            pairings = new PairTable(MAX_PAIRINGS);
+        }
+        pairings.time(pairings.put(holderId, hash), expiresAt); // a refreshed pairing counts as newest
     }
 
     boolean pairedWith(String holderId, String hash, long now) {
-        Long expiresAt = pairings.get(new Pairing(holderId, hash));
-        return expiresAt != null && expiresAt - now > 0;
+        int row = pairings == null ? -1 : pairings.find(holderId, hash);
+        return row >= 0 && pairings.time(row) - now > 0;
+    }
+
+    /** Whether this peer's wants may be routed to that holder now; a pair that never met has a full bucket. */
+    boolean mayAsk(String holderId, long now, double perSecond) {
+        int row = toHolders == null ? -1 : toHolders.find(holderId, null);
+        if (row < 0) {
+            return true;
+        }
+        toHolders.touch(row);
+        double tokens = Rate.refilled(toHolders.amount(row), toHolders.time(row), now, perSecond);
+        toHolders.amount(row, tokens);
+        toHolders.time(row, now);
+        return tokens >= 1;
+    }
+
+    /** Counts one request from this peer's wants to that holder. */
+    void asked(String holderId, long now, double perSecond) {
+        if (toHolders == null) {
+            toHolders = new PairTable(MAX_PAIRINGS);
+        }
+        int row = toHolders.put(holderId, null);
+        toHolders.amount(row, Rate.refilled(toHolders.amount(row), toHolders.time(row), now, perSecond) - 1);
+        toHolders.time(row, now);
+    }
+
+    /** Forgets its pairings (it left). */
+    void forgetPairings() {
+        if (pairings != null) {
+            pairings.clear();
+        }
     }
 }

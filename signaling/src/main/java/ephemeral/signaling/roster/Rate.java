@@ -26,12 +26,13 @@ final class Rate {
     }
 
     private void refill(long now, double perSecond) {
-        int burst = Fairness.burst(perSecond);
-        if (Double.isNaN(tokens)) {
-            tokens = burst;
-        } else {
-            tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
-        }
+        tokens = refilled(tokens, last, now, perSecond);
         last = now;
+    }
+
+    /** What a bucket last seen at {@code last} with {@code tokens} (NaN: never used, so full) holds at {@code now}. */
+    static double refilled(double tokens, long last, long now, double perSecond) {
+        int burst = Fairness.burst(perSecond);
+        return Double.isNaN(tokens) ? burst : Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
     }
 }

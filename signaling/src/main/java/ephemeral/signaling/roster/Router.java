@@ -68,7 +68,7 @@ final class Router {
         }
         page.unpend(wanter);
         want.routes.take(now, fairness.wantRoutes());
-        wanter.toHolder(holder.id()).take(now, fairness.pairRoutes());
+        wanter.asked(holder.id(), now, fairness.pairRoutes());
         holder.asHolder.take(now, holderRate());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
         if (holder.remote()) {
@@ -95,8 +95,7 @@ final class Router {
         if (!holder.asHolder.available(now, holderRate())) {
             return false;
         }
-        Rate pair = wanter.toHolderIfAny(holder.id());
-        return pair == null || pair.available(now, fairness.pairRoutes());
+        return wanter.mayAsk(holder.id(), now, fairness.pairRoutes());
     }
 
     /**
