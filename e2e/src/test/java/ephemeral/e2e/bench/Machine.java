@@ -41,7 +41,7 @@ final class Machine {
         Path admin = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
         try (var kdamonds = Files.list(admin)) {
             List<String> on = new ArrayList<>();
-            for (Path k : (Iterable<Path>) kdamonds.sorted()::iterator) {
+            for (Path k : kdamonds.sorted().toList()) {
                 Path state = k.resolve("state");
                 if (Files.isRegularFile(state) && Files.readString(state).trim().equals("on")) {
                     Path sample = k.resolve("contexts/0/monitoring_attrs/intervals/sample_us");

@@ -2,8 +2,9 @@ package ephemeral.signaling.roster;
 
 /**
  * A token bucket's state: {@link Fairness#burst} events at once, refilled at {@code perSecond}. The rates
- * live in {@link Fairness}; this is only what one (wanter, page), (wanter, holder) or holder has used.
- * Guarded by the {@link Hub}'s lock.
+ * live in {@link Fairness}; this is only what one (wanter, page) or holder has used. A (wanter, holder)
+ * bucket is a row of the wanter's {@link PairTable}, refilled by {@link #refilled}. Guarded by the
+ * {@link Hub}'s lock.
  */
 final class Rate {
     private double tokens = Double.NaN; // full on first use
