@@ -15,7 +15,7 @@ final class OpenLoop {
      * ticker thread handing sends to the selector) that the closed loop before it never took, and its first
      * few hundred milliseconds ran that path cold (latencies of 20–45 ms there, in a run whose p99 was 9 ms).
      */
-    static final int WARMUP_MILLIS = 1_000;
+    private static final int WARMUP_MILLIS = 1_000;
     /** After the last send, how long answers still in flight are waited for. */
     private static final int DRAIN_MILLIS = 300;
 

@@ -86,8 +86,9 @@ final class Relay implements AutoCloseable {
 
     /**
      * Latency below saturation: {@code perSecond} signals in all, spread evenly over the pairs and both
-     * directions, one tick per millisecond, none answered (so none waits behind a full window) for
-     * {@code seconds}; then lets what is in flight arrive. Call after {@link #stop}.
+     * directions, one tick per millisecond, none answered (so none waits behind a full window), recorded for
+     * {@code seconds} after {@link OpenLoop#run}'s warm-up; then lets what is in flight arrive. Call after
+     * {@link #stop}.
      */
     void openLoop(double perSecond, int seconds) throws InterruptedException {
         // sends and their pacing stay on the generator's thread

@@ -1,6 +1,7 @@
 package ephemeral.signaling.roster;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What a wanter remembers of the holders it was routed to: at most {@code max} entries keyed by a holder id
@@ -25,7 +26,6 @@ final class PairTable {
     private int size;
     private String[] holders;
     private String[] pages;
-    private int[] hashes;
     private long[] times;
     private double[] amounts;
     private int[] older;
@@ -46,14 +46,13 @@ final class PairTable {
 
     /** The row of (holder, page), or -1. {@code page} may be null (a key of the holder alone). */
     int find(String holder, String page) {
-        int hash = hash(holder, page);
         int mask = index.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+        for (int slot = hash(holder, page) & mask; ; slot = (slot + 1) & mask) {
             int row = index[slot] - 1;
             if (row == NONE) {
                 return NONE;
             }
-            if (hashes[row] == hash && holder.equals(holders[row]) && (page == null ? pages[row] == null : page.equals(pages[row]))) {
+            if (holder.equals(holders[row]) && Objects.equals(page, pages[row])) {
                 return row;
             }
         }
@@ -81,7 +80,6 @@ final class PairTable {
         }
         holders[row] = holder;
         pages[row] = page;
-        hashes[row] = hash(holder, page);
         times[row] = 0;
         amounts[row] = Double.NaN;
         link(row);
@@ -122,6 +120,11 @@ final class PairTable {
         oldest = newest = NONE;
     }
 
+    /** Where {@code row}'s key would sit in the index with nothing in the way (strings cache their hash). */
+    private int home(int row, int mask) {
+        return hash(holders[row], pages[row]) & mask;
+    }
+
     private static int hash(String holder, String page) {
         int h = holder.hashCode() * 31 + (page == null ? 0 : page.hashCode());
         return h ^ (h >>> 16);
@@ -155,7 +158,7 @@ final class PairTable {
 
     private void insertIndex(int row) {
         int mask = index.length - 1;
-        int slot = hashes[row] & mask;
+        int slot = home(row, mask);
         while (index[slot] != 0) {
             slot = (slot + 1) & mask;
         }
@@ -165,13 +168,13 @@ final class PairTable {
     /** Takes {@code row} out of the index, shifting back the entries probed past it so none is lost. */
     private void unindex(int row) {
         int mask = index.length - 1;
-        int gap = hashes[row] & mask;
+        int gap = home(row, mask);
         while (index[gap] != row + 1) {
             gap = (gap + 1) & mask;
         }
         index[gap] = 0;
         for (int slot = (gap + 1) & mask; index[slot] != 0; slot = (slot + 1) & mask) {
-            int home = hashes[index[slot] - 1] & mask;
+            int home = home(index[slot] - 1, mask);
             // the entry may fill the gap only if its home is not cyclically within (gap, slot]
             boolean homeAfterGap = gap <= slot ? gap < home && home <= slot : gap < home || home <= slot;
             if (!homeAfterGap) {
@@ -186,7 +189,6 @@ final class PairTable {
         int capacity = Math.min(max, holders.length * 2);
         holders = Arrays.copyOf(holders, capacity);
         pages = Arrays.copyOf(pages, capacity);
-        hashes = Arrays.copyOf(hashes, capacity);
         times = Arrays.copyOf(times, capacity);
         amounts = Arrays.copyOf(amounts, capacity);
         older = Arrays.copyOf(older, capacity);
@@ -200,7 +202,6 @@ final class PairTable {
     private void allocate(int capacity) {
         holders = new String[capacity];
         pages = new String[capacity];
-        hashes = new int[capacity];
         times = new long[capacity];
         amounts = new double[capacity];
         older = new int[capacity];

@@ -91,10 +91,7 @@ public final class Peer {
             return true;
         }
         toHolders.touch(row);
-        double tokens = Rate.refilled(toHolders.amount(row), toHolders.time(row), now, perSecond);
-        toHolders.amount(row, tokens);
-        toHolders.time(row, now);
-        return tokens >= 1;
+        return refill(row, now, perSecond) >= 1;
     }
 
     /** Counts one request from this peer's wants to that holder. */
@@ -103,8 +100,15 @@ public final class Peer {
             toHolders = new PairTable(MAX_PAIRINGS);
         }
         int row = toHolders.put(holderId, null);
-        toHolders.amount(row, Rate.refilled(toHolders.amount(row), toHolders.time(row), now, perSecond) - 1);
+        toHolders.amount(row, refill(row, now, perSecond) - 1);
+    }
+
+    /** Brings that holder's bucket up to {@code now} and returns its tokens. */
+    private double refill(int row, long now, double perSecond) {
+        double tokens = Rate.refilled(toHolders.amount(row), toHolders.time(row), now, perSecond);
+        toHolders.amount(row, tokens);
         toHolders.time(row, now);
+        return tokens;
     }
 
     /** Forgets its pairings (it left). */
