@@ -115,6 +115,10 @@ public final class Main implements Callable<Integer> {
             description = "Hashes one connection may announce at once (default ${DEFAULT-VALUE}).")
     int announceBurst;
 
+    @Option(names = "--large-message-bytes-per-second", defaultValue = "2000000", description = "Bytes read per second of "
+            + "messages over 4 KiB, all connections together; past it they are read more slowly, in turn; 0 = unpaced (default ${DEFAULT-VALUE}).")
+    int largeMessageBytesPerSecond;
+
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
             description = "Serve /api/stats and /metrics on this address instead of the public port, e.g. 127.0.0.1:9090 (default: the public port).")
     String adminListen;
@@ -147,7 +151,8 @@ public final class Main implements Callable<Integer> {
                 .withGuards(new Guards(new Fairness(wantRoutes, pairRequests, holderRequests,
                         Fairness.DEFAULTS.reportsToQuarantine(), Fairness.DEFAULTS.quarantineSeconds()),
                         maxRosterEntries != null ? maxRosterEntries : Guards.DEFAULTS.maxRosterEntries(),
-                        maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst))
+                        maxRosterEntriesPerAddress, maxConnectionsPerAddress, announcePerSecond, announceBurst,
+                        largeMessageBytesPerSecond))
                 .withAdminListen(adminListen)
                 .withPermessageDeflate(permessageDeflate)
                 .withRedis(redis);

@@ -159,6 +159,14 @@ class RefusalTest extends ServerTest {
     }
 
     @Test
+    void aBinaryMessageOverTheLimitClosesTheConnection() throws Exception {
+        TestClient c = client();
+        c.sendBinary(new byte[SMALL.maxFrameBytes() + 1]);
+        assertTrue(c.closed.get(10, TimeUnit.SECONDS).startsWith("1009"));
+        assertEquals(0, server.stats().errorsSent(), "cut off, not refused as a binary frame");
+    }
+
+    @Test
     void foreignOriginsAreRefusedAndTheServersOwnIsAccepted() {
         TestClient own = TestClient.connect(server, "http://127.0.0.1:" + server.port());
         own.close();

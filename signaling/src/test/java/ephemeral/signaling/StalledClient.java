@@ -59,6 +59,57 @@ final class StalledClient implements AutoCloseable {
         out.flush();
     }
 
+    /** One masked frame as given: {@code firstByte} is FIN and the opcode (0x81 a whole text frame, 0x01 a first fragment...). */
+    void sendFrame(int firstByte, byte[] payload) throws IOException {
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("short frames only");
+        }
+        out.write(firstByte);
+        out.write(0x80 | payload.length);
+        out.write(new byte[4]);
+        out.write(payload);
+        out.flush();
+    }
+
+    /** A frame the server sent: its opcode and payload. */
+    record Received(int opcode, byte[] payload) {
+        /** The status code of a close frame. */
+        int closeStatus() {
+            return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        }
+    }
+
+    /** Reads the next frame the server sent, waiting at most {@code timeoutMillis}. */
+    Received readFrame(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        int first = in.readUnsignedByte();
+        long length = in.readUnsignedByte() & 0x7f; // the server does not mask
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Received(first & 0x0f, payload);
+    }
+
+    /** The header of a masked text frame of {@code length} bytes (a 64-bit length); its payload is up to the caller. */
+    void startText(long length) throws IOException {
+        out.write(0x81);
+        out.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            out.write((int) (length >>> shift) & 0xff);
+        }
+        out.write(new byte[4]);
+    }
+
+    /** Bytes as they are, e.g. the payload after {@link #startText}; blocks while the server does not read. */
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -623,11 +623,14 @@ public final class Hub {
         synchronized (lock) {
             Peer holder = peers.get(holderId);
             Peer wanter = remotePeer(wanterId);
-            if (holder == null || holder.remote() || wanter == null || !holder.held.contains(hash)) {
+            Page page = pages.get(hash);
+            if (holder == null || holder.remote() || wanter == null || page == null || !holder.held.contains(hash)) {
                 return;
             }
-            wanter.pair(holderId, hash, System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
-            holder.send(Codec.encode(new ServerMessage.ContentRequest(hash, wanterId)));
+            // The pairing keeps the hub's own id and hash strings, not the message's: a row lives for hundreds
+            // of requests, and a fresh string kept that long is copied by every young collection, then promoted.
+            wanter.pair(holder.id(), page.hash, System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));
+            holder.send(Codec.encode(new ServerMessage.ContentRequest(page.hash, wanter.id())));
         }
     }
 

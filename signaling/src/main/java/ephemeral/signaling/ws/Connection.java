@@ -71,6 +71,13 @@ final class Connection implements Outbox {
         session.sendText(frame, sent);
     }
 
+    /** Closes once, then drops the connection as soon as the close frame is written (or could not be). */
+    void closeThenDrop(int status, String reason) {
+        if (closing.compareAndSet(false, true)) {
+            session.close(status, reason, Callback.from(session::disconnect, failure -> session.disconnect()));
+        }
+    }
+
     /** Closes once; true for the call that did. */
     boolean close(int status, String reason) {
         if (closing.compareAndSet(false, true)) {

@@ -14,6 +14,7 @@ import ephemeral.signaling.roster.Peer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketCreator;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class SignalingSocket {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
     private static final ByteBuffer PING = ByteBuffer.allocate(0);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final String PONG = Codec.encode(new ServerMessage.Pong());
 
     private final SignalingConfig config;
@@ -53,12 +56,16 @@ public final class SignalingSocket {
     private final AtomicLong closedSlowConsumers = new AtomicLong();
     /** Open connections per remote address, for the per-address limit. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** The pace of large messages' bytes, all connections together (guarded by itself); null: unpaced. */
+    private final Pace largeMessages;
 
     public SignalingSocket(SignalingConfig config, Hub hub, Supplier<FrameTap> tap, ScheduledExecutorService timers) {
         this.timers = timers;
         this.config = config;
         this.hub = hub;
         this.tap = tap;
+        int perSecond = config.guards().largeMessageBytesPerSecond();
+        this.largeMessages = perSecond > 0 ? new Pace(perSecond, perSecond, System.nanoTime()) : null;
     }
 
     /** Upgrades allowed origins to an endpoint; answers 403 to others. */
@@ -167,6 +174,8 @@ public final class SignalingSocket {
         private Connection connection;
         private TokenBucket bucket;
         private Pace announcing;
+        /** The message being read, when it comes in more than one piece. */
+        private final MessageBuffer message = new MessageBuffer(config.limits().maxFrameBytes());
         private volatile long lastHeard = System.nanoTime();
         private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -187,17 +196,113 @@ public final class SignalingSocket {
             connection.send(Codec.encode(new ServerMessage.Welcome(peer.id(),
                     config.ice().forPeer(peer.id(), Instant.now()), config.ice().policy(), config.limits(),
                     config.idleSeconds())));
-            s.demand(); // frames are read on demand (demandAfter): the first one now
+            s.demand(); // frames are read on demand (demandIn): the first one now
         }
 
+        /**
+         * Every frame comes here, as Jetty reads it: a data frame in pieces (at most an input buffer, 1 KiB,
+         * each), so a message is bounded and paced while it arrives rather than once it is whole. Most come
+         * whole in one piece and are decoded straight from Jetty's buffer.
+         */
         @Override
-        public void onWebSocketText(String text) {
+        public void onWebSocketFrame(Frame frame, Callback callback) {
+            ByteBuffer payload = frame.hasPayload() ? frame.getPayload() : EMPTY;
+            switch (frame.getType()) {
+                case PING -> {
+                    lastHeard = System.nanoTime();
+                    ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+                    callback.succeed();
+                    session.sendPong(copy, Callback.NOOP);
+                    session.demand();
+                }
+                case PONG -> {
+                    lastHeard = System.nanoTime();
+                    callback.succeed();
+                    session.demand();
+                }
+                case CLOSE -> callback.succeed(); // Jetty answers it and closes
+                default -> data(Frame.Type.from(frame.getEffectiveOpCode()) == Frame.Type.BINARY, frame.isFin(), payload, callback);
+            }
+        }
+
+        /**
+         * A piece of a text or binary message. Past its first piece, a message is read in turns with everyone
+         * else's (docs/security.md, row d): the next piece is asked for from the timer thread, so Jetty
+         * queues that read behind the other connections' instead of reading on at once on this thread; past
+         * {@link Guards#LARGE_MESSAGE_BYTES}, it also waits for the large-message pace.
+         */
+        private void data(boolean binary, boolean fin, ByteBuffer piece, Callback callback) {
+            lastHeard = System.nanoTime();
+            if (binary) {
+                FrameTap t = tap.get();
+                if (t != null) {
+                    byte[] bytes = new byte[piece.remaining()];
+                    piece.duplicate().get(bytes);
+                    t.binary(peer.id(), bytes);
+                }
+            }
+            String text = null;
+            int before = message.length();
+            try {
+                if (fin && before == 0 && !binary) {
+                    text = MessageBuffer.text(piece); // the usual case: a whole message in one piece
+                } else if (!message.add(piece, !binary)) {
+                    tooLarge();
+                    return; // and no demand: nothing more of it is read
+                } else if (fin && !binary) {
+                    text = message.take();
+                }
+            } catch (CharacterCodingException e) {
+                message.clear();
+                LOG.info("closing {}: a text message that is not UTF-8", peer.id());
+                connection.closeThenDrop(1007, "text is not valid UTF-8");
+                return;
+            } finally {
+                callback.succeed(); // Jetty may reuse the piece's buffer from here on
+            }
+            if (text != null) {
+                onMessage(text);
+            } else if (fin) { // a binary message: never valid, page bytes never pass through the server
+                message.clear();
+                if (admitted()) {
+                    refuse(new ProtocolException(ErrorCode.BINARY_FRAME, "frames are JSON text; page bytes never go through the server"));
+                }
+                session.demand();
+            } else {
+                // after a first piece at once: most likely a small message cut by a read, its rest in the next
+                demandIn(before == 0 ? 0 : Math.max(1, largeMessagePace(before, message.length())));
+            }
+        }
+
+        /** Nanoseconds until the large-message pace allows reading on, having read {@code before} → {@code bytes}. */
+        private long largeMessagePace(int before, int bytes) {
+            int large = bytes - Math.max(before, Guards.LARGE_MESSAGE_BYTES);
+            if (large <= 0 || largeMessages == null) {
+                return 0;
+            }
+            synchronized (largeMessages) {
+                return largeMessages.debit(large, System.nanoTime());
+            }
+        }
+
+        private void onMessage(String text) {
             int announced = 0;
             try {
                 announced = handle(text);
             } finally {
-                demandAfter(announced);
+                demandIn(announced == 0 || announcing == null ? 0 : announcing.debit(announced, System.nanoTime()));
             }
+        }
+
+        /**
+         * A message over {@code maxFrameBytes}: closed with 1009, then dropped once the close frame is out, so
+         * the server reads no more of a message it will not take (a sender that ignores the close would
+         * otherwise be read until the idle timeout).
+         */
+        private void tooLarge() {
+            message.clear();
+            LOG.info("closing {}: a message over {} bytes", peer.id(), config.limits().maxFrameBytes());
+            connection.closeThenDrop(1009, "message over maxFrameBytes (" + config.limits().maxFrameBytes() + " bytes)");
         }
 
         /** Handles one message; returns how many hashes it announced (what the announce pace counts). */
@@ -225,12 +330,13 @@ public final class SignalingSocket {
         }
 
         /**
-         * Asks Jetty for the next frame, at once or once the announce pace allows: a peer announcing pages
-         * faster than the pace is read more slowly (its TCP window closes), so a roster fill is spread out
-         * instead of arriving as one burst of allocation (docs/security.md, row c).
+         * Asks Jetty for what comes next: on this thread at once (a {@code wait} of 0), or from the timer
+         * thread after {@code wait} ns, when a pace allows. A peer announcing pages faster than the announce
+         * pace, or sending large messages while the server reads its fill of them, is read more slowly (its
+         * TCP window closes), so a roster fill is spread out instead of arriving as one burst of allocation
+         * (docs/security.md, row c), and huge messages do not take the CPU from small ones (row d).
          */
-        private void demandAfter(int announced) {
-            long wait = announcing == null || announced == 0 ? 0 : announcing.debit(announced, System.nanoTime());
+        private void demandIn(long wait) {
             if (wait <= 0) {
                 session.demand();
             } else {
@@ -246,28 +352,6 @@ public final class SignalingSocket {
                     LOG.debug("demand: {}", e.toString());
                 }
             }
-        }
-
-        @Override
-        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-            lastHeard = System.nanoTime();
-            FrameTap t = tap.get();
-            if (t != null) {
-                byte[] bytes = new byte[payload.remaining()];
-                payload.duplicate().get(bytes);
-                t.binary(peer.id(), bytes);
-            }
-            callback.succeed();
-            if (admitted()) {
-                refuse(new ProtocolException(ErrorCode.BINARY_FRAME, "frames are JSON text; page bytes never go through the server"));
-            }
-            session.demand();
-        }
-
-        @Override
-        public void onWebSocketPong(ByteBuffer payload) {
-            lastHeard = System.nanoTime();
-            session.demand();
         }
 
         @Override
