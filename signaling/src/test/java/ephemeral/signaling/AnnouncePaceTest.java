@@ -25,12 +25,9 @@ class AnnouncePaceTest extends ServerTest {
         for (int i = 0; i < 3; i++) {
             seed.send("{\"type\":\"have\",\"hashes\":[" + RefusalTest.hashes(i * 200, 200) + "]}");
         }
-        seed.send("{\"type\":\"ping\"}");
-        other.send("{\"type\":\"ping\"}");
-        other.await("pong");
-        long otherMs = (System.nanoTime() - t0) / 1_000_000;
-        seed.await("pong");
-        long seedMs = (System.nanoTime() - t0) / 1_000_000;
+        long[] ms = pongMillis(t0, seed, other);
+        long otherMs = ms[0];
+        long seedMs = ms[1];
         assertTrue(seedMs >= 1_500, "the announcer's ping was read after " + seedMs + " ms");
         assertTrue(otherMs < 1_000, "another connection waited " + otherMs + " ms");
         assertEquals(600, server.stats().holders(), "every hash was taken");

@@ -45,6 +45,19 @@ abstract class ServerTest {
         return c;
     }
 
+    /**
+     * Sends a ping on both, after what {@code paced} already sent; returns the milliseconds since {@code t0}
+     * until {@code other}, then {@code paced}, answered: what a pace holds back, and what it does not.
+     */
+    static long[] pongMillis(long t0, TestClient paced, TestClient other) {
+        paced.send("{\"type\":\"ping\"}");
+        other.send("{\"type\":\"ping\"}");
+        other.await("pong");
+        long otherMs = (System.nanoTime() - t0) / 1_000_000;
+        paced.await("pong");
+        return new long[] {otherMs, (System.nanoTime() - t0) / 1_000_000};
+    }
+
     static String hash(String content) {
         return Hashes.of(content);
     }

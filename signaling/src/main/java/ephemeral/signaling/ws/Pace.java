@@ -1,10 +1,11 @@
 package ephemeral.signaling.ws;
 
 /**
- * A rate a connection is held to by reading from it more slowly, not by refusing it: {@code burst} units at
- * once, refilled at {@code perSecond}; a debit may overdraw, and says how long until the balance is back to
- * zero. The reader waits that long before it asks Jetty for the connection's next frame, so a peer that
- * announces faster simply finds its TCP window closed (its client's own pacing, or none, does not matter).
+ * A rate a connection (or all of them, sharing one) is held to by reading more slowly, not by refusing: {@code
+ * burst} units at once, refilled at {@code perSecond}; a debit may overdraw, and says how long until the
+ * balance is back to zero. The reader waits that long before it asks Jetty for the connection's next frame,
+ * so a peer that sends faster simply finds its TCP window closed (its client's own pacing, or none, does not
+ * matter); debits that overdraw a shared pace wait in the order they were made. Not thread-safe.
  */
 final class Pace {
     private final double perNano;

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SignalingSocket {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
-    private static final ByteBuffer PING = ByteBuffer.allocate(0);
+    /** An empty payload: of the pings sent, and of frames that came without one (only ever read). */
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final String PONG = Codec.encode(new ServerMessage.Pong());
 
@@ -105,7 +105,7 @@ public final class SignalingSocket {
                 endpoint.session.disconnect();
                 endpoint.closed();
             } else {
-                endpoint.session.sendPing(PING, Callback.NOOP);
+                endpoint.session.sendPing(EMPTY, Callback.NOOP);
             }
         }
     }
