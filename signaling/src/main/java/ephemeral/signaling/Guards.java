@@ -26,8 +26,8 @@ import ephemeral.signaling.roster.Fairness;
  * @param largeMessageBytesPerSecond bytes the server reads per second of messages longer than
  *                                   {@link #LARGE_MESSAGE_BYTES}, all connections together [2,000,000, at most
  *                                   2,000,000 at once]; past it such messages are read more slowly, in turn (a
- *                                   2,000-hash {@code have} is 134 KB), so connections sending huge messages cannot take the server's CPU
- *                                   from everyone else's small ones; 0 = unpaced
+ *                                   2,000-hash {@code have} is 134 KB), so connections sending huge messages
+ *                                   cannot take the server's CPU from everyone else's small ones; 0 = unpaced
  */
 public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntriesPerAddress, int maxConnectionsPerAddress,
                      int announcePerSecond, int announceBurst, int largeMessageBytesPerSecond) {
@@ -42,7 +42,8 @@ public record Guards(Fairness fairness, int maxRosterEntries, int maxRosterEntri
     /** Share of {@code maxRosterEntries} holders may fill: the rest stays free for wants. */
     public static final double HOLDER_SHARE = 0.9;
 
-    public static final Guards DEFAULTS = new Guards(Fairness.DEFAULTS, defaultRosterEntries(), 100_000, 256, 1_000, 4_000, 2_000_000);
+    public static final Guards DEFAULTS =
+            new Guards(Fairness.DEFAULTS, defaultRosterEntries(), 100_000, 256, 1_000, 4_000, 2_000_000);
 
     /** 1,000,000, or one entry per KiB of max heap if that is less (an entry costs ~500 B of heap). */
     static int defaultRosterEntries() {

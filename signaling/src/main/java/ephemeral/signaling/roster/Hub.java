@@ -623,10 +623,10 @@ public final class Hub {
         synchronized (lock) {
             Peer holder = peers.get(holderId);
             Peer wanter = remotePeer(wanterId);
-            Page page = pages.get(hash);
-            if (holder == null || holder.remote() || wanter == null || page == null || !holder.held.contains(hash)) {
+            if (holder == null || holder.remote() || wanter == null || !holder.held.contains(hash)) {
                 return;
             }
+            Page page = pages.get(hash); // there is one: a holder holds it
             // The pairing keeps the hub's own id and hash strings, not the message's: a row lives for hundreds
             // of requests, and a fresh string kept that long is copied by every young collection, then promoted.
             wanter.pair(holder.id(), page.hash, System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.pairingSeconds()));

@@ -59,8 +59,7 @@ final class MessageBuffer {
         try {
             return decode(bytes, 0, length);
         } finally {
-            bytes = null;
-            length = 0;
+            clear();
         }
     }
 

@@ -206,17 +206,16 @@ public final class SignalingSocket {
          */
         @Override
         public void onWebSocketFrame(Frame frame, Callback callback) {
+            lastHeard = System.nanoTime();
             ByteBuffer payload = frame.hasPayload() ? frame.getPayload() : EMPTY;
             switch (frame.getType()) {
                 case PING -> {
-                    lastHeard = System.nanoTime();
                     ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
                     callback.succeed();
                     session.sendPong(copy, Callback.NOOP);
                     session.demand();
                 }
                 case PONG -> {
-                    lastHeard = System.nanoTime();
                     callback.succeed();
                     session.demand();
                 }
@@ -227,12 +226,10 @@ public final class SignalingSocket {
 
         /**
          * A piece of a text or binary message. Past its first piece, a message is read in turns with everyone
-         * else's (docs/security.md, row d): the next piece is asked for from the timer thread, so Jetty
-         * queues that read behind the other connections' instead of reading on at once on this thread; past
-         * {@link Guards#LARGE_MESSAGE_BYTES}, it also waits for the large-message pace.
+         * else's ({@link #inTurn}, docs/security.md, row d); past {@link Guards#LARGE_MESSAGE_BYTES}, it also
+         * waits for the large-message pace.
          */
         private void data(boolean binary, boolean fin, ByteBuffer piece, Callback callback) {
-            lastHeard = System.nanoTime();
             if (binary) {
                 FrameTap t = tap.get();
                 if (t != null) {
@@ -268,9 +265,10 @@ public final class SignalingSocket {
                     refuse(new ProtocolException(ErrorCode.BINARY_FRAME, "frames are JSON text; page bytes never go through the server"));
                 }
                 session.demand();
+            } else if (before == 0) {
+                session.demand(); // most likely a small message cut by a read: its rest is in the next one
             } else {
-                // after a first piece at once: most likely a small message cut by a read, its rest in the next
-                demandIn(before == 0 ? 0 : Math.max(1, largeMessagePace(before, message.length())));
+                inTurn(largeMessagePace(before, message.length()));
             }
         }
 
@@ -307,7 +305,6 @@ public final class SignalingSocket {
 
         /** Handles one message; returns how many hashes it announced (what the announce pace counts). */
         private int handle(String text) {
-            lastHeard = System.nanoTime();
             FrameTap t = tap.get();
             if (t != null) {
                 t.frame(peer.id(), true, text);
@@ -340,8 +337,16 @@ public final class SignalingSocket {
             if (wait <= 0) {
                 session.demand();
             } else {
-                timers.schedule(this::demandLater, wait, TimeUnit.NANOSECONDS);
+                inTurn(wait);
             }
+        }
+
+        /**
+         * Asks for what comes next from the timer thread, after {@code wait} ns (0: as soon as it gets to it),
+         * so Jetty queues that read behind the other connections' instead of reading on at once on this one.
+         */
+        private void inTurn(long wait) {
+            timers.schedule(this::demandLater, wait, TimeUnit.NANOSECONDS);
         }
 
         private void demandLater() {
