@@ -97,12 +97,11 @@ public record SignalData(Sdp sdp, Candidate candidate) {
                 end = sdp.length(); // a last line without its line break
             }
             int stop = end > start && sdp.charAt(end - 1) == '\r' ? end - 1 : end;
-            String line = sdp.substring(start, stop);
             n++;
-            if (line.length() < 2 || line.charAt(1) != '=' || SDP_TYPES.indexOf(line.charAt(0)) < 0) {
+            if (stop - start < 2 || sdp.charAt(start + 1) != '=' || SDP_TYPES.indexOf(sdp.charAt(start)) < 0) {
                 throw bad("sdp.sdp line " + n + " is not <type>=<value> of a known SDP type");
             }
-            if (!printable(line, MAX_SDP_LINE_CHARS)) {
+            if (!printable(sdp, start, stop, MAX_SDP_LINE_CHARS)) {
                 throw bad("sdp.sdp line " + n + " must be printable ASCII of at most " + MAX_SDP_LINE_CHARS + " characters");
             }
             start = end + 1;
@@ -110,10 +109,15 @@ public record SignalData(Sdp sdp, Candidate candidate) {
     }
 
     private static boolean printable(String s, int max) {
-        if (s.length() > max) {
+        return printable(s, 0, s.length(), max);
+    }
+
+    /** Whether {@code s[from, to)} is printable ASCII of at most {@code max} characters (checked in place). */
+    private static boolean printable(String s, int from, int to, int max) {
+        if (to - from > max) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c > 0x7e) {
                 return false;

@@ -8,7 +8,6 @@ import ephemeral.protocol.ProtocolException;
 import ephemeral.protocol.signaling.ClientMessage;
 import ephemeral.protocol.signaling.ServerMessage;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -207,6 +206,16 @@ public final class Hub {
         }
     }
 
+    /** The page of {@code hash}, created if new (no capturing lambda: this runs for every want). */
+    private Page page(String hash, long now) {
+        Page page = pages.get(hash);
+        if (page == null) {
+            page = new Page(hash, now);
+            pages.put(hash, page);
+        }
+        return page;
+    }
+
     /** Adds {@code peer} as holder of the pages it did not hold yet; returns those. */
     private List<String> hold(Peer peer, List<String> hashes, long now) {
         List<String> added = new ArrayList<>();
@@ -214,7 +223,7 @@ public final class Hub {
             if (peer.held.contains(hash)) {
                 continue;
             }
-            Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
+            Page page = page(hash, now);
             peer.held.add(page.hash); // the page's own string: one copy of a hash however many peers hold it
             boolean wasMember = peer.wanted.remove(hash) != null;
             if (wasMember) {
@@ -277,7 +286,7 @@ public final class Hub {
             requireRoom(peer, 1, false);
         }
         long now = System.nanoTime();
-        Page page = pages.computeIfAbsent(hash, h -> new Page(h, now));
+        Page page = page(hash, now);
         if (fresh) {
             addWanter(peer, page);
             replica.wanted(peer.id(), page.hash); // before the request it may lead to: the holder's node pairs them
@@ -357,9 +366,10 @@ public final class Hub {
      */
     private void signal(Peer from, ClientMessage.Signal m) {
         Peer to = pairedPeer(from, m);
-        // measured as re-encoded: what is relayed is exactly what was checked, not the client's text
+        // measured as re-encoded: what is relayed is exactly what was checked, not the client's text; and
+        // SignalData's checks admit only ASCII, so its length in characters is its length in bytes
         String data = Codec.encode(m.data());
-        if (data.getBytes(StandardCharsets.UTF_8).length > limits.maxSignalBytes()) {
+        if (data.length() > limits.maxSignalBytes()) {
             throw new ProtocolException(ErrorCode.TOO_LARGE,
                     "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
         }
@@ -481,7 +491,7 @@ public final class Hub {
         synchronized (lock) {
             Peer peer = proxy(node, peerId);
             if (peer != null && !peer.wanted.containsKey(hash)) {
-                Page page = pages.computeIfAbsent(hash, h -> new Page(h, System.nanoTime()));
+                Page page = page(hash, System.nanoTime());
                 addWanter(peer, page);
                 changed(page);
             }
