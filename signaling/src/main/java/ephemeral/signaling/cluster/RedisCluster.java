@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * by one Lua script, so a reader of the set and a listener of the announcements never disagree), and the
  * other nodes' announcements are applied to the local {@link Hub}. A node proves it is alive by renewing a
  * lease; the survivors remove the peers of a node whose lease ran out. All Redis work and every incoming
- * message run on one thread, in order.
+ * message run one at a time, in order ({@link Serial}): work that waits for Redis on the cluster thread, an
+ * incoming message on the thread that received it when nothing is queued before it.
  */
 public final class RedisCluster implements Replica, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
@@ -75,6 +76,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
     private final RedisCommands<String, String> sync;
     private final String script;
     private final ScheduledExecutorService thread;
+    private final Serial serial;
     private volatile String scriptSha;
     /** Whether routing may go on: Redis answered the last heartbeat and this node is registered. */
     private volatile boolean up;
@@ -101,6 +103,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.serial = new Serial(thread);
         try {
             this.connection = client.connect();
             this.subscription = client.connectPubSub();
@@ -115,8 +118,13 @@ public final class RedisCluster implements Replica, AutoCloseable {
             @Override
             public void message(String channel, String message) {
                 received.incrementAndGet();
-                if (!thread.isShutdown()) {
-                    thread.execute(() -> apply(channel, message));
+                if (thread.isShutdown()) {
+                    return;
+                }
+                if (isReload(channel, message)) {
+                    serial.onThread(() -> apply(channel, message)); // reads the sender's set from Redis
+                } else {
+                    serial.here(() -> apply(channel, message));
                 }
             }
         });
@@ -137,12 +145,13 @@ public final class RedisCluster implements Replica, AutoCloseable {
         try {
             cluster.subscription.sync().subscribe(EVENTS, ClusterWire.inbox(cluster.node));
             hub.replicateTo(cluster);
-            cluster.thread.submit(cluster::register).get(30, TimeUnit.SECONDS);
+            cluster.serial.onThread(cluster::register).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             cluster.close();
             throw new ClusterUnavailableException("cannot join the cluster at " + url + ": " + e.getMessage(), e);
         }
-        cluster.thread.scheduleWithFixedDelay(cluster::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        cluster.thread.scheduleWithFixedDelay(() -> cluster.serial.onThread(cluster::heartbeat),
+                HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         return cluster;
     }
 
@@ -273,7 +282,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
         });
     }
 
-    // --- The cluster thread.
+    // --- Cluster work: one task at a time (Serial); these wait for Redis, so they run on the cluster thread.
 
     /**
      * (Re)writes this node's entry set from its peers' rosters and tells the others to reload it, then
@@ -340,7 +349,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
                 LOG.info(up ? "node {}: its lease had run out; registering again" : "node {}: Redis is back; registering again", node);
                 register();
                 // a subscription re-made after an outage may have missed what others said meanwhile
-                thread.schedule(this::reloadQuietly, 2 * HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+                thread.schedule(() -> serial.onThread(this::reloadQuietly), 2 * HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
             purgeDead();
@@ -384,6 +393,13 @@ public final class RedisCluster implements Replica, AutoCloseable {
             }
         }
         liveNodes = live;
+    }
+
+    /** Another node's "reload my entry set" event: applying it reads that set from Redis. */
+    private static boolean isReload(String channel, String message) {
+        int space = message.indexOf(' ');
+        return channel.equals(EVENTS) && space > 0 && message.length() == space + 1 + RELOAD.length()
+                && message.startsWith(RELOAD, space + 1);
     }
 
     private void apply(String channel, String message) {
@@ -444,7 +460,7 @@ public final class RedisCluster implements Replica, AutoCloseable {
     public void close() {
         up = false;
         try {
-            thread.submit(() -> {
+            serial.onThread(() -> {
                 sync.del(ClusterWire.lease(node), ClusterWire.entries(node));
                 sync.srem(NODES, node);
                 sync.publish(EVENTS, node + ' ' + RELOAD); // an empty set: the others drop this node's peers
