@@ -67,6 +67,12 @@ final class ClusterBench {
                     Figure.info("cluster.redis_bytes_in_per_routed_want", bytesIn, "B"),
                     Figure.info("cluster.redis_bytes_out_per_routed_want", bytesOut, "B")
                             .withNote("Redis to the nodes: replies and PUB/SUB deliveries")));
+            if (Double.isFinite(clustered.sameNodeP99()) && Double.isFinite(clustered.crossNodeP99())) {
+                figures.add(Figure.info("cluster.latency.p99.same_node", clustered.sameNodeP99(), "ms")
+                        .withNote("the wants of that open loop whose holder is on the wanter's node"));
+                figures.add(Figure.info("cluster.latency.p99.cross_node", clustered.crossNodeP99(), "ms")
+                        .withNote("the others: want → Redis → the holder's node"));
+            }
         }
         figures.addAll(memory(scale));
         return figures;

@@ -37,8 +37,8 @@ final class SignalingBench {
 
     /** One closed-loop routing run, and (if asked) the open loop at half its rate. */
     record RoutingRun(double throughput, double closedP50, double closedP99, double cpuPerRequest, double generatorShare,
-                      double openRate, double openP50, double openP99, int deflating, int connections,
-                      long errors, int dropped) {
+                      double openRate, double openP50, double openP99, double sameNodeP99, double crossNodeP99,
+                      int deflating, int connections, long errors, int dropped) {
         /** Refusals and dropped connections, if any: a figure measured with them is suspect. */
         String trouble() {
             return (errors > 0 ? "; " + errors + " wants refused (asked again after 20 ms)" : "")
@@ -109,6 +109,11 @@ final class SignalingBench {
             long[] sentAt = new long[nw];
             Samples closed = new Samples(1 << 21);
             Samples open = new Samples(1 << 21);
+            // with several nodes, the open loop's wants whose holder is on the wanter's node, and the others
+            Samples sameNode = new Samples(1 << 21);
+            Samples crossNode = new Samples(1 << 21);
+            sameNode.on = true;
+            crossNode.on = true;
 
             List<NioLoad.Client> holders = load.connect(spread, scale.routingHolders(), i -> (client, frame) -> {
                 if (!Frames.isType(frame, "content_request")) {
@@ -119,6 +124,9 @@ final class SignalingBench {
                 int w = wanterIndex.get(Frames.field(frame, "from"));
                 closed.add(now - sentAt[w]);
                 open.add(now - sentAt[w]);
+                if (open.on) {
+                    (i % servers.size() == w % servers.size() ? sameNode : crossNode).add(now - sentAt[w]);
+                }
                 if (closedLoop.get()) {
                     sentAt[w] = System.nanoTime();
                     wanters[w].want(page); // as fast as the server answers
@@ -159,7 +167,8 @@ final class SignalingBench {
             int connections = scale.routingHolders() + nw;
             if (!openLoop) {
                 return new RoutingRun(w.rate(), closed.millis(0.5), closed.millis(0.99), w.cpuMicrosPerOp(), w.generatorShare(),
-                        Double.NaN, Double.NaN, Double.NaN, deflating, connections, errors.get(), load.dropped());
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, deflating, connections, errors.get(),
+                        load.dropped());
             }
 
             // Open loop at half the measured rate, spread evenly over the wanters, one tick per millisecond.
@@ -169,7 +178,8 @@ final class SignalingBench {
                 wanters[i].want(page);
             }, open, scale.routingSeconds());
             return new RoutingRun(w.rate(), closed.millis(0.5), closed.millis(0.99), w.cpuMicrosPerOp(), w.generatorShare(),
-                    open.count() / (double) scale.routingSeconds(), open.millis(0.5), open.millis(0.99), deflating, connections,
+                    open.count() / (double) scale.routingSeconds(), open.millis(0.5), open.millis(0.99),
+                    sameNode.millis(0.99), crossNode.millis(0.99), deflating, connections,
                     errors.get(), load.dropped());
         }
     }
