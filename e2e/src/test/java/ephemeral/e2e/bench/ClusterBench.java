@@ -52,7 +52,14 @@ final class ClusterBench {
                     Figure.info("cluster.latency.p50", clustered.openP50(), "ms"),
                     Figure.atMost("cluster.latency.p99", clustered.openP99(), "ms", 20)
                             .withNote("want sent → content_request received, at half the cluster's closed-loop rate; half the "
-                                    + "wants go to a holder of the other node (through Redis)"),
+                                    + "wants go to a holder of the other node (through Redis)")));
+            if (Double.isFinite(clustered.sameNodeP99()) && Double.isFinite(clustered.crossNodeP99())) {
+                figures.add(Figure.info("cluster.latency.p99.same_node", clustered.sameNodeP99(), "ms")
+                        .withNote("the wants of that open loop whose holder is on the wanter's node"));
+                figures.add(Figure.info("cluster.latency.p99.cross_node", clustered.crossNodeP99(), "ms")
+                        .withNote("the others: want → Redis → the holder's node"));
+            }
+            figures.addAll(List.of(
                     Figure.info("cluster.server_cpu_per_request", clustered.cpuPerRequest(), "µs")
                             .withNote("both nodes and Redis, per routed request"),
                     Figure.atMost("cluster.redis_round_trips_per_routed_want", trips, "round trips", 2)
@@ -67,12 +74,6 @@ final class ClusterBench {
                     Figure.info("cluster.redis_bytes_in_per_routed_want", bytesIn, "B"),
                     Figure.info("cluster.redis_bytes_out_per_routed_want", bytesOut, "B")
                             .withNote("Redis to the nodes: replies and PUB/SUB deliveries")));
-            if (Double.isFinite(clustered.sameNodeP99()) && Double.isFinite(clustered.crossNodeP99())) {
-                figures.add(Figure.info("cluster.latency.p99.same_node", clustered.sameNodeP99(), "ms")
-                        .withNote("the wants of that open loop whose holder is on the wanter's node"));
-                figures.add(Figure.info("cluster.latency.p99.cross_node", clustered.crossNodeP99(), "ms")
-                        .withNote("the others: want → Redis → the holder's node"));
-            }
         }
         figures.addAll(memory(scale));
         return figures;
