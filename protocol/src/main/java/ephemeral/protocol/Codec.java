@@ -130,7 +130,7 @@ public final class Codec {
     public static String encodeSignal(String from, String hash, String encodedData) {
         Ids.requirePeerId("from", from);
         Ids.requireHash(hash); // both are plain ASCII: nothing to escape
-        return "{\"type\":\"signal\",\"from\":\"" + from + "\",\"hash\":\"" + hash + "\",\"data\":" + encodedData + "}";
+        return HotFrames.signal(from, hash, encodedData);
     }
 
     private static final String MISSING_TYPE = "missing field: type";

@@ -73,17 +73,17 @@ final class Connection implements Outbox {
 
     /** Closes once, then drops the connection as soon as the close frame is written (or could not be). */
     void closeThenDrop(int status, String reason) {
-        if (closing.compareAndSet(false, true)) {
-            session.close(status, reason, Callback.from(session::disconnect, failure -> session.disconnect()));
-        }
+        close(status, reason, Callback.from(session::disconnect, failure -> session.disconnect()));
     }
 
-    /** Closes once; true for the call that did. */
-    boolean close(int status, String reason) {
+    /** Closes once; the peer may still send until it answers the close. */
+    void close(int status, String reason) {
+        close(status, reason, Callback.NOOP);
+    }
+
+    private void close(int status, String reason, Callback written) {
         if (closing.compareAndSet(false, true)) {
-            session.close(status, reason, Callback.NOOP);
-            return true;
+            session.close(status, reason, written);
         }
-        return false;
     }
 }

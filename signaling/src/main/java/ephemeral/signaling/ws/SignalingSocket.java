@@ -30,6 +30,7 @@ import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketCreator;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,19 +209,19 @@ public final class SignalingSocket {
         public void onWebSocketFrame(Frame frame, Callback callback) {
             lastHeard = System.nanoTime();
             ByteBuffer payload = frame.hasPayload() ? frame.getPayload() : EMPTY;
-            switch (frame.getType()) {
-                case PING -> {
+            switch (frame.getOpCode()) { // the byte, not getType(): that copies the enum's values() per frame
+                case OpCode.PING -> {
                     ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
                     callback.succeed();
                     session.sendPong(copy, Callback.NOOP);
                     session.demand();
                 }
-                case PONG -> {
+                case OpCode.PONG -> {
                     callback.succeed();
                     session.demand();
                 }
-                case CLOSE -> callback.succeed(); // Jetty answers it and closes
-                default -> data(Frame.Type.from(frame.getEffectiveOpCode()) == Frame.Type.BINARY, frame.isFin(), payload, callback);
+                case OpCode.CLOSE -> callback.succeed(); // Jetty answers it and closes
+                default -> data(frame.getEffectiveOpCode() == OpCode.BINARY, frame.isFin(), payload, callback);
             }
         }
 
