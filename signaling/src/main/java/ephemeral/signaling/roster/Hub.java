@@ -373,8 +373,9 @@ public final class Hub {
             throw new ProtocolException(ErrorCode.TOO_LARGE,
                     "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
         }
-        to.send(Codec.encodeSignal(from.id(), m.hash(), data));
+        // counted before it is sent, so a count read once the frame has arrived includes it
         signalsRelayed.incrementAndGet();
+        to.send(Codec.encodeSignal(from.id(), m.hash(), data));
     }
 
     private Peer pairedPeer(Peer from, ClientMessage.Signal m) {
@@ -398,8 +399,8 @@ public final class Hub {
     /** A joining peer's snapshot; the next broadcast skips it if the counts are still the same. */
     private void sendCounts(Peer peer, Page page) {
         page.snapshotSent(peer);
-        peer.send(Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanterCount())));
         peersMessagesSent.incrementAndGet();
+        peer.send(Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanterCount())));
     }
 
     /**
@@ -433,10 +434,10 @@ public final class Hub {
             frame = Codec.encode(new ServerMessage.Peers(page.hash, page.holderCount(), page.wanterCount()));
         }
         // Outside the lock: a big page's fan-out must not stall routing for everyone else.
+        peersMessagesSent.addAndGet(recipients.size());
         for (Peer peer : recipients) {
             peer.send(frame);
         }
-        peersMessagesSent.addAndGet(recipients.size());
     }
 
     // --- A cluster's other nodes, as their changes arrive (docs/cluster.md). Nothing here is refused: the

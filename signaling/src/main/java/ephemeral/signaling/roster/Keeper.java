@@ -254,12 +254,12 @@ final class Keeper {
         } else {
             why = "no volunteer seed has room for " + job.size + " bytes now; try again later";
         }
+        keepsRefused.incrementAndGet();
         String frame = Codec.encode(new ServerMessage.Error(ErrorCode.NO_VOLUNTEER, why, job.hash));
         for (Peer asker : job.askers) {
             asker.keepsWaiting--;
             asker.send(frame);
         }
-        keepsRefused.incrementAndGet();
     }
 
     private void release(Job job) {

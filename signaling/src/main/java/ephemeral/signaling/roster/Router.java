@@ -71,6 +71,7 @@ final class Router {
         wanter.asked(holder.id(), now, fairness.pairRoutes());
         holder.asHolder.take(now, holderRate());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
+        requestsRouted.incrementAndGet(); // before the frames: a count read once one has arrived includes it
         if (holder.remote()) {
             replica.get().request(holder.node, holder.id(), page.hash, wanter.id()); // its node pairs them too
         } else {
@@ -78,7 +79,6 @@ final class Router {
         }
         // the wanter learns whom it waits for, so a holder that never answers can be excluded next time
         wanter.send(Codec.encode(new ServerMessage.Routed(page.hash, holder.id())));
-        requestsRouted.incrementAndGet();
     }
 
     /** A holder arrived: the pending wants it is eligible for get another chance, oldest first. */
