@@ -206,7 +206,8 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
                 new LocatorAssertions.ContainsTextOptions().setTimeout(AppPage.TIMEOUT_MS));
         assertNotEquals("shown", visitor.page().locator("#page-view").getAttribute("data-state"));
         visitor.waitCounts(1, 1); // the liar holds it; the visitor still waits and does not hold the lie
-        assertTrue(liar.stats().bytesServed() >= truthBytes.length, "the liar was never asked");
+        // a sender counts its bytes once its queue has drained, which it may see after the visitor checked them
+        Waits.until("the liar was asked", Duration.ofSeconds(10), () -> liar.stats().bytesServed() >= truthBytes.length);
         assertEquals(1, havesOf(hash), "only the liar announced the page: the visitor did not hold the lie");
 
         PeerNode honest = javaPeer();
@@ -350,6 +351,7 @@ class JavaBrowserInteropE2ETest extends BrowserE2E {
         assertEquals(List.of(liar.peerId()), getter.liarsFound(), "the liar, and only it, is named");
         // one holder's digests (a browser's, or the liar's disputing both browsers) locate the liar's ranges:
         // only those come again
+        Waits.until("the liar counted what it sent", Duration.ofSeconds(10), () -> liar.stats().bytesServed() > 0);
         long lied = liar.stats().bytesServed();
         long fetched = getter.stats().bytesFetched();
         assertTrue(fetched <= bytes.length + lied + (3L << 20), "bytes fetched: " + fetched + ", by the liar: " + lied);
