@@ -5,10 +5,10 @@ import ephemeral.protocol.signaling.SignalData;
 
 /**
  * The frames the server writes for every routed want ({@code content_request}, {@code routed}, {@code peers})
- * and every relayed signal (the {@code signal} and its {@code data}), written without Jackson. For a frame of ~120 bytes,
- * Jackson's per-call setup (generator, buffers, contexts, serializer provider) was most of the encoding
- * time and a quarter of everything the server allocated per routed want. The text is exactly what
- * Jackson writes for the same record; {@code HotFramesTest} holds the two side by side.
+ * and every relayed signal (the {@code signal} and its {@code data}), written without Jackson. For a frame
+ * of ~120 bytes, Jackson's per-call setup (generator, buffers, contexts, serializer provider) was most of
+ * the encoding time and a quarter of everything the server allocated per routed want. The text is exactly
+ * what Jackson writes for the same record; {@code HotFramesTest} holds the two side by side.
  */
 final class HotFrames {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();

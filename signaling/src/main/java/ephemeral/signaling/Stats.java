@@ -8,7 +8,8 @@ package ephemeral.signaling;
  * connections closed because they stopped reading (their outbox overflowed). {@code volunteers} counts the
  * volunteer seeds connected; {@code keepsAsked} the {@code keep} requests accepted, {@code keepsKept} and
  * {@code keepsRefused} how they ended (kept by a volunteer, or {@code no_volunteer}); {@code weakNotices}
- * the {@code weak} notices sent.
+ * the {@code weak} notices sent. A counter of frames moves before its frame is sent, so a count read once
+ * the frame has arrived includes it.
  *
  * <p>In a cluster (docs/cluster.md) {@code connections} and the message counters are this node's, while
  * {@code pages}, {@code holders} and {@code wanters} are cluster-wide (every node holds every roster);

@@ -373,7 +373,6 @@ public final class Hub {
             throw new ProtocolException(ErrorCode.TOO_LARGE,
                     "signal data is limited to " + limits.maxSignalBytes() + " bytes", m.to());
         }
-        // counted before it is sent, so a count read once the frame has arrived includes it
         signalsRelayed.incrementAndGet();
         to.send(Codec.encodeSignal(from.id(), m.hash(), data));
     }

@@ -71,7 +71,7 @@ final class Router {
         wanter.asked(holder.id(), now, fairness.pairRoutes());
         holder.asHolder.take(now, holderRate());
         wanter.pair(holder.id(), page.hash, now + pairingNanos);
-        requestsRouted.incrementAndGet(); // before the frames: a count read once one has arrived includes it
+        requestsRouted.incrementAndGet(); // before the frames (Stats)
         if (holder.remote()) {
             replica.get().request(holder.node, holder.id(), page.hash, wanter.id()); // its node pairs them too
         } else {
